@@ -1,0 +1,75 @@
+import { Agent, request } from "undici";
+import { permanentFailure, type SendResult, transientFailure } from "./send-result.ts";
+import type { SmsProvider, SmsSendRequest } from "./sms-provider.ts";
+
+export interface ElfoSettings {
+  baseUrl: string;
+  apiKey: string;
+  shortcode: string;
+  timeoutMs: number;
+  connections?: number;
+}
+
+/**
+ * Elfo answers HTTP 200 whether or not it took the message; the outcome is the body's
+ * `status`. These error codes are worth retrying: the gateway is busy, throttling us, or
+ * briefly out of its own credit. Every other code is about the message itself.
+ */
+const transientElfoCodes = new Set(["1002", "1005", "1006", "1009"]);
+
+interface ElfoResponse {
+  status?: string;
+  sms_id?: string;
+  error_code?: string | number;
+  error?: string;
+}
+
+/** Elfo HTTP API adapter: `POST /v1/sms/send` with the API key, one message per call. */
+export function createElfoProvider(settings: ElfoSettings): SmsProvider {
+  const dispatcher = new Agent({
+    connections: settings.connections ?? 64,
+    keepAliveTimeout: 30_000,
+    headersTimeout: settings.timeoutMs,
+    bodyTimeout: settings.timeoutMs,
+  });
+  const url = new URL("/v1/sms/send", settings.baseUrl).toString();
+
+  async function send(message: SmsSendRequest): Promise<SendResult> {
+    let statusCode: number;
+    let body: ElfoResponse;
+    try {
+      const response = await request(url, {
+        method: "POST",
+        dispatcher,
+        headers: {
+          authorization: `Bearer ${settings.apiKey}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({
+          shortcode: settings.shortcode,
+          msisdn: message.to.replace(/^\+/, ""),
+          message: message.text,
+          reference: message.reference,
+        }),
+        signal: AbortSignal.timeout(settings.timeoutMs),
+      });
+      statusCode = response.statusCode;
+      const text = await response.body.text();
+      body = statusCode === 200 ? (JSON.parse(text) as ElfoResponse) : {};
+    } catch (error) {
+      return transientFailure("network", error instanceof Error ? error.message : "request failed");
+    }
+
+    if (statusCode !== 200) return transientFailure(`http_${statusCode}`, "gateway unavailable");
+    if (body.status === "OK" && body.sms_id) {
+      return { kind: "accepted", providerMessageId: body.sms_id };
+    }
+    const code = String(body.error_code ?? "unknown");
+    const reason = body.error ?? "rejected by gateway";
+    return transientElfoCodes.has(code)
+      ? transientFailure(`elfo_${code}`, reason)
+      : permanentFailure(`elfo_${code}`, reason);
+  }
+
+  return { name: "elfo", send };
+}

@@ -1,0 +1,150 @@
+import type { Executor } from "@teekrr/db";
+import type { Channel, MessageStatus } from "@teekrr/shared";
+import { predecessorsOf, statusRank } from "@teekrr/shared";
+import { sql } from "drizzle-orm";
+import { queryRows } from "../sql.ts";
+import { recordEvents } from "./outcomes.ts";
+
+/** One provider statement about one message, whatever its wire format. */
+export interface StatusReport {
+  channel: Channel;
+  providerMessageId: string;
+  status: MessageStatus;
+  errorCode?: string;
+  errorMessage?: string;
+  /** Extra provider detail kept in the message's history. */
+  detail?: Record<string, unknown>;
+}
+
+export interface AppliedReport {
+  messageId: string;
+  clientId: string;
+  broadcastId: string;
+  channel: Channel;
+  recipient: string;
+  status: MessageStatus;
+  report: StatusReport;
+}
+
+export interface ReportResult {
+  applied: AppliedReport[];
+  /** Reports naming a provider id we have not recorded yet; the send may still be landing. */
+  unknown: StatusReport[];
+}
+
+interface MessageRow {
+  id: string;
+  client_id: string;
+  broadcast_id: string;
+  channel: Channel;
+  recipient: string;
+  provider_message_id: string;
+}
+
+/**
+ * Applies reports in lifecycle order with one guarded update per target status. The
+ * guard (the message must be in a status that precedes the target) is what makes a
+ * repeated, late or reordered report a no-op instead of a step backwards.
+ */
+export async function applyStatusReports(
+  db: Executor,
+  reports: StatusReport[],
+): Promise<ReportResult> {
+  if (reports.length === 0) return { applied: [], unknown: [] };
+  const providerIds = [...new Set(reports.map((report) => report.providerMessageId))];
+  const found = await queryRows<MessageRow>(
+    db,
+    sql`SELECT id, client_id, broadcast_id, channel, recipient, provider_message_id
+      FROM messages WHERE provider_message_id = ANY(${sql.param(providerIds)}::text[])`,
+  );
+  const byProviderId = new Map(
+    found.map((row) => [`${row.channel}:${row.provider_message_id}`, row]),
+  );
+
+  const unknown: StatusReport[] = [];
+  const byTarget = new Map<string, { row: MessageRow; report: StatusReport }[]>();
+  for (const report of reports) {
+    const row = byProviderId.get(`${report.channel}:${report.providerMessageId}`);
+    if (!row) {
+      unknown.push(report);
+      continue;
+    }
+    const key = `${report.channel}:${report.status}`;
+    const group = byTarget.get(key) ?? [];
+    group.push({ row, report });
+    byTarget.set(key, group);
+  }
+
+  const applied: AppliedReport[] = [];
+  const targets = [...byTarget.entries()].sort(
+    ([a], [b]) =>
+      statusRank[a.split(":")[1] as MessageStatus] - statusRank[b.split(":")[1] as MessageStatus],
+  );
+  for (const [, group] of targets) {
+    applied.push(...(await applyToStatus(db, group)));
+  }
+  return { applied, unknown };
+}
+
+async function applyToStatus(
+  db: Executor,
+  group: { row: MessageRow; report: StatusReport }[],
+): Promise<AppliedReport[]> {
+  const first = group[0];
+  if (!first) return [];
+  const { channel, status } = first.report;
+  const moveFrom = predecessorsOf(channel, status);
+  const unique = new Map(group.map((entry) => [entry.row.id, entry]));
+  const entries = [...unique.values()];
+
+  const changed = await queryRows<{ id: string; client_id: string }>(
+    db,
+    sql`
+    UPDATE messages m SET status = ${status},
+      error_code = coalesce(input.code, m.error_code),
+      error_message = coalesce(input.message, m.error_message),
+      updated_at = now()
+    FROM unnest(${sql.param(entries.map((e) => e.row.id))}::uuid[],
+      ${sql.param(entries.map((e) => e.row.client_id))}::uuid[],
+      ${sql.param(entries.map((e) => e.report.errorCode ?? null))}::text[],
+      ${sql.param(entries.map((e) => e.report.errorMessage ?? null))}::text[])
+      AS input(id, client_id, code, message)
+    WHERE m.client_id = input.client_id AND m.id = input.id
+      AND m.status = ANY(${sql.param(moveFrom)}::text[])
+    RETURNING m.id, m.client_id`,
+  );
+
+  const changedIds = new Set(changed.map((row) => row.id));
+  const appliedEntries = entries.filter((entry) => changedIds.has(entry.row.id));
+  const byClient = new Map<string, typeof appliedEntries>();
+  for (const entry of appliedEntries) {
+    const list = byClient.get(entry.row.client_id) ?? [];
+    list.push(entry);
+    byClient.set(entry.row.client_id, list);
+  }
+  for (const [clientId, list] of byClient) {
+    await recordEvents(
+      db,
+      clientId,
+      list.map((entry) => entry.row.id),
+      status,
+      list.map((entry) => ({
+        messageId: entry.row.id,
+        providerMessageId: entry.report.providerMessageId,
+        ...(entry.report.errorCode ? { code: entry.report.errorCode } : {}),
+        ...(entry.report.errorMessage ? { message: entry.report.errorMessage } : {}),
+        ...entry.report.detail,
+      })),
+    );
+  }
+
+  return appliedEntries.map((entry) => ({
+    messageId: entry.row.id,
+    clientId: entry.row.client_id,
+    broadcastId: entry.row.broadcast_id,
+    channel: entry.row.channel,
+    recipient: entry.row.recipient,
+    status,
+    report: entry.report,
+  }));
+}

@@ -1,0 +1,77 @@
+import { type Executor, keywords, templates } from "@teekrr/db";
+import { AppError, type Channel } from "@teekrr/shared";
+import { type Actor, recordAudit } from "./audit.ts";
+
+export interface NewTemplate {
+  clientId: string;
+  channel: Channel;
+  name: string;
+  content: string;
+  details?: Record<string, unknown>;
+  status?: "pending" | "approved" | "rejected";
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    typeof error === "object" && error !== null && (error as { code?: string }).code === "23505"
+  );
+}
+
+export async function createTemplate(db: Executor, actor: Actor, input: NewTemplate) {
+  if (input.name.length === 0 || input.name.length > 512) {
+    throw new AppError("validation_failed", undefined, [
+      { field: "name", message: "A template name has 1 to 512 characters" },
+    ]);
+  }
+  try {
+    const [template] = await db
+      .insert(templates)
+      .values({
+        clientId: input.clientId,
+        channel: input.channel,
+        name: input.name,
+        content: input.content,
+        details: input.details ?? {},
+        status: input.status ?? "pending",
+      })
+      .returning();
+    if (!template) throw new Error("template insert returned nothing");
+    await recordAudit(db, actor, {
+      clientId: input.clientId,
+      action: "template.create",
+      targetType: "template",
+      targetId: template.id,
+      after: template,
+    });
+    return template;
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new AppError("conflict", `A ${input.channel} template named ${input.name} exists`);
+    }
+    throw error;
+  }
+}
+
+export async function createKeyword(db: Executor, actor: Actor, clientId: string, keyword: string) {
+  const value = keyword.trim();
+  if (!/^[A-Za-z0-9]{1,10}$/.test(value)) {
+    throw new AppError("validation_failed", undefined, [
+      { field: "keyword", message: "A keyword has 1 to 10 letters or digits" },
+    ]);
+  }
+  try {
+    const [row] = await db.insert(keywords).values({ clientId, keyword: value }).returning();
+    if (!row) throw new Error("keyword insert returned nothing");
+    await recordAudit(db, actor, {
+      clientId,
+      action: "keyword.create",
+      targetType: "keyword",
+      targetId: row.id,
+      after: row,
+    });
+    return row;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError("conflict", `Keyword ${value} exists`);
+    throw error;
+  }
+}

@@ -1,0 +1,101 @@
+import { sql } from "drizzle-orm";
+import { parseElfoReport } from "../channels/elfo-reports.ts";
+import type { CallbackProvider } from "../domain/messages/inbox.ts";
+import { applyStatusReports, type StatusReport } from "../domain/messages/reports.ts";
+import { queryRows } from "../domain/sql.ts";
+import type { Platform } from "../platform.ts";
+import { queues } from "./queues.ts";
+
+const batchSize = 500;
+/** A report for a message not yet recorded as sent is retried for about an hour. */
+const maxAttempts = 15;
+
+export const reportParsers: Record<CallbackProvider, (payload: unknown) => StatusReport[]> = {
+  elfo: parseElfoReport,
+  meta: () => [],
+  ses: () => [],
+};
+
+interface InboxRow {
+  id: string;
+  provider: CallbackProvider;
+  payload: unknown;
+  attempts: number;
+}
+
+/**
+ * Applies stored callbacks in batches until none is ready. Rows are claimed with SKIP
+ * LOCKED, so any number of workers can drain the inbox together.
+ */
+export async function drainInbox(platform: Platform): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const count = await platform.database.transaction(async ({ tx }) => {
+      const rows = await queryRows<InboxRow>(
+        tx,
+        sql`SELECT id, provider, payload, attempts FROM inbound_callbacks
+          WHERE processed_at IS NULL AND available_at <= now()
+          ORDER BY available_at LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`,
+      );
+      if (rows.length === 0) return 0;
+
+      const reportsByRow = rows.map((row) => reportParsers[row.provider](row.payload));
+      const result = await applyStatusReports(tx, reportsByRow.flat());
+      const unknownIds = new Set(
+        result.unknown.map((report) => `${report.channel}:${report.providerMessageId}`),
+      );
+      const waiting = rows.filter((_row, index) =>
+        (reportsByRow[index] ?? []).some((report) =>
+          unknownIds.has(`${report.channel}:${report.providerMessageId}`),
+        ),
+      );
+      const retry = waiting.filter((row) => row.attempts + 1 < maxAttempts);
+      const retryIds = new Set(retry.map((row) => row.id));
+
+      await tx.execute(sql`
+        UPDATE inbound_callbacks SET
+          processed_at = CASE WHEN id = ANY(${sql.param([...retryIds])}::uuid[]) THEN NULL ELSE now() END,
+          outcome = CASE WHEN id = ANY(${sql.param([...retryIds])}::uuid[]) THEN 'waiting'
+            WHEN id = ANY(${sql.param(waiting.map((row) => row.id))}::uuid[]) THEN 'unknown message'
+            ELSE 'applied' END,
+          attempts = attempts + 1,
+          available_at = now() + least(interval '5 minutes', interval '1 second' * power(2, attempts))
+        WHERE id = ANY(${sql.param(rows.map((row) => row.id))}::uuid[])`);
+
+      if (retry.length > 0) {
+        await platform.boss.send(
+          queues.reportIngest,
+          {},
+          { startAfter: 2, singletonKey: "retry", singletonSeconds: 2, singletonNextSlot: true },
+        );
+      }
+      return rows.length;
+    });
+    total += count;
+    if (count < batchSize) return total;
+  }
+}
+
+/**
+ * Wakes the report worker after callbacks are stored. Many callbacks arriving together
+ * share one wake-up; a process that dies before sending it is covered by the
+ * once-a-minute sweep, so no stored callback waits for ever.
+ */
+export function createInboxNotifier(platform: Platform) {
+  let timer: NodeJS.Timeout | undefined;
+  return function poke(): void {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      platform.boss
+        .send(
+          queues.reportIngest,
+          {},
+          { singletonKey: "inbox", singletonSeconds: 1, singletonNextSlot: true },
+        )
+        .catch((error: unknown) =>
+          platform.logger.warn({ err: error }, "could not wake report worker"),
+        );
+    }, 20);
+  };
+}
