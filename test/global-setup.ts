@@ -46,6 +46,8 @@ export default async function setup(project: TestProject) {
       await admin.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
   }
+  // Parallel runs against one server build the template once.
+  await admin`SELECT pg_advisory_lock(7263512)`;
   const [exists] = await admin`SELECT 1 FROM pg_database WHERE datname = ${template}`;
   if (!exists) {
     await admin.unsafe(`CREATE DATABASE "${template}"`);
@@ -57,6 +59,7 @@ export default async function setup(project: TestProject) {
     await ensureQueues(boss, configFor({}));
     await boss.stop({ graceful: false });
   }
+  await admin`SELECT pg_advisory_unlock(7263512)`;
   await admin.end();
 
   project.provide("adminUrl", adminUrl);
