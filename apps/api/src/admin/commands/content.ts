@@ -1,0 +1,47 @@
+import { type Channel, channels } from "@teekrr/shared";
+import { cliActor } from "../../domain/audit.ts";
+import { createKeyword, createTemplate } from "../../domain/templates.ts";
+import { type AdminCommand, optionalFlag, requireFlag, UsageError, uuidFlag } from "../command.ts";
+
+const statuses = ["approved", "pending", "rejected"] as const;
+
+export const templateCreate: AdminCommand = {
+  name: "template:create",
+  usage: "--client ID --channel sms --name N --content TEXT [--status approved|pending]",
+  run: async ({ db, flags }) => {
+    const channel = requireFlag(flags, "channel");
+    if (!channels.includes(channel as Channel))
+      throw new UsageError("--channel must be sms, whatsapp or email");
+    const status = optionalFlag(flags, "status") ?? "pending";
+    if (!statuses.includes(status as (typeof statuses)[number])) {
+      throw new UsageError("--status must be approved, pending or rejected");
+    }
+    const template = await createTemplate(db, cliActor, {
+      clientId: uuidFlag(flags, "client"),
+      channel: channel as Channel,
+      name: requireFlag(flags, "name"),
+      content: requireFlag(flags, "content"),
+      status: status as (typeof statuses)[number],
+    });
+    return {
+      id: template.id,
+      channel: template.channel,
+      name: template.name,
+      status: template.status,
+    };
+  },
+};
+
+export const keywordCreate: AdminCommand = {
+  name: "keyword:create",
+  usage: "--client ID --keyword K",
+  run: async ({ db, flags }) => {
+    const keyword = await createKeyword(
+      db,
+      cliActor,
+      uuidFlag(flags, "client"),
+      requireFlag(flags, "keyword"),
+    );
+    return { id: keyword.id, keyword: keyword.keyword, status: keyword.status };
+  },
+};

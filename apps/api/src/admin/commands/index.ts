@@ -1,0 +1,19 @@
+import type { AdminCommand } from "../command.ts";
+import { clientCreate, creditTopup, ledgerVerify, ratesSet } from "./clients.ts";
+import { keywordCreate, templateCreate } from "./content.ts";
+import { keyCreate, keyRevoke, keyRotate } from "./keys.ts";
+import { userCreate } from "./users.ts";
+
+/** Every command of the admin CLI; new commands are added to this list. */
+export const adminCommands: AdminCommand[] = [
+  clientCreate,
+  creditTopup,
+  ratesSet,
+  templateCreate,
+  keywordCreate,
+  keyCreate,
+  keyRevoke,
+  keyRotate,
+  userCreate,
+  ledgerVerify,
+];
