@@ -1,0 +1,151 @@
+/**
+ * `drain`: 100,000 committed messages until every one is accepted by the Elfo simulator,
+ * against two same-run references: raw pg-boss insert/fetch/complete of the same jobs,
+ * and a bare HTTP loop sending the same requests to the same simulator.
+ */
+import { PgBoss } from "pg-boss";
+import { Agent, request } from "undici";
+import { createProviders } from "../apps/api/src/channels/providers.ts";
+import { cliActor } from "../apps/api/src/domain/audit.ts";
+import { createSmsBroadcast } from "../apps/api/src/domain/broadcasts/create-sms.ts";
+import { createClient } from "../apps/api/src/domain/clients.ts";
+import { topUpCredit } from "../apps/api/src/domain/ledger.ts";
+import { startWorkers } from "../apps/api/src/jobs/workers.ts";
+import { createLogger } from "../apps/api/src/logger.ts";
+import { closePlatform, openPlatform } from "../apps/api/src/platform.ts";
+import { startSimulators } from "../apps/api/src/simulators/start.ts";
+import { benchConfig, benchDatabase, phoneNumbers, report, timed } from "./lib.ts";
+
+const size = Number(process.env.BENCH_SIZE ?? 100_000);
+const database = await benchDatabase();
+// Reports are off: the scenario ends when every message is accepted (`send`).
+const config = benchConfig({ ROLE: "worker", SIMULATOR_REPORTS: "false" });
+const inFlight = config.SEND_CONCURRENCY * config.SEND_JOBS_PER_WORKER;
+
+const simulators = await startSimulators(config);
+const simulator = simulators.elfo;
+const platform = await openPlatform(
+  config,
+  createLogger(config),
+  database.url,
+  createProviders(config, simulators),
+);
+const { db, sql } = platform.database;
+
+const client = await createClient(db, cliActor, { name: "Bench", billing: "prepaid" });
+await topUpCredit(db, client.id, 1_000_000_000, "bench");
+
+/** Raw pg-boss: insert the same number of chunk jobs, then fetch and complete them all. */
+async function bossReference(): Promise<void> {
+  const boss = new PgBoss({ connectionString: database.url, schema: "bench_boss", max: 10 });
+  await boss.start();
+  await boss.createQueue("bench.send");
+  const chunks = Math.ceil(size / config.SEND_CHUNK_SIZE);
+  const jobs = Array.from({ length: chunks }, (_, index) => ({
+    data: { fromSeq: index * config.SEND_CHUNK_SIZE },
+  }));
+  await boss.insert("bench.send", jobs);
+  let done = 0;
+  const lanes = Array.from({ length: config.SEND_JOBS_PER_WORKER }, async () => {
+    for (;;) {
+      const [job] = await boss.fetch("bench.send");
+      if (!job) return;
+      await boss.complete("bench.send", job.id);
+      done++;
+    }
+  });
+  await Promise.all(lanes);
+  await boss.stop({ graceful: false });
+  if (done !== chunks) throw new Error(`pg-boss reference completed ${done} of ${chunks}`);
+}
+
+/** A bare HTTP loop: the same requests, the same concurrency, nothing else. */
+async function httpReference(): Promise<void> {
+  const agent = new Agent({ connections: 64 });
+  let next = 0;
+  const lanes = Array.from({ length: inFlight }, async () => {
+    while (next < size) {
+      const index = next++;
+      const response = await request(`${simulator.url}/v1/sms/send`, {
+        method: "POST",
+        dispatcher: agent,
+        headers: {
+          authorization: `Bearer ${config.SIMULATOR_SECRET}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({
+          shortcode: "68100",
+          msisdn: `6012${String(index).padStart(8, "0")}`,
+          message: "RM0.00 Jualan hebat hujung minggu ini di Kedai Ali.",
+          reference: `reference-${index}`,
+        }),
+      });
+      await response.body.json();
+    }
+  });
+  await Promise.all(lanes);
+  await agent.close();
+}
+
+async function drainBroadcast(): Promise<void> {
+  await createSmsBroadcast(
+    { ...platform, config },
+    { clientId: client.id, apiKeyId: null, livemode: true },
+    {
+      campaignName: "bench",
+      type: "quick broadcast",
+      templateContent: "Jualan hebat hujung minggu ini di Kedai Ali.",
+      recipients: phoneNumbers(size),
+    },
+  );
+  await timedDrain();
+}
+
+let drainMs = 0;
+async function timedDrain(): Promise<void> {
+  const { ms } = await timed(async () => {
+    await startWorkers(platform);
+    for (;;) {
+      const [row] =
+        await sql`SELECT count(*)::int AS n FROM messages WHERE provider_message_id IS NOT NULL`;
+      if ((row?.n as number) >= size) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+  drainMs = ms;
+}
+
+const boss = await timed(bossReference);
+const http = await timed(httpReference);
+await drainBroadcast();
+const slower = Math.max(boss.ms, http.ms);
+
+await report("drain", [
+  {
+    scenario: "drain vs pg-boss",
+    size,
+    subjectMs: drainMs,
+    referenceMs: boss.ms,
+    ratio: boss.ms / drainMs,
+    goal: 0.6,
+  },
+  {
+    scenario: "drain vs HTTP loop",
+    size,
+    subjectMs: drainMs,
+    referenceMs: http.ms,
+    ratio: http.ms / drainMs,
+    goal: 0.6,
+  },
+  {
+    scenario: "drain vs slower reference",
+    size,
+    subjectMs: drainMs,
+    referenceMs: slower,
+    ratio: slower / drainMs,
+    goal: 0.6,
+  },
+]);
+await closePlatform(platform);
+await simulators.close();
+await database.stop();
