@@ -2,6 +2,7 @@ import { runMigrations } from "@teekrr/db";
 import { locateDatabase } from "./boot/database.ts";
 import { ensureDemoClient } from "./boot/demo.ts";
 import { startRuntime } from "./boot/runtime.ts";
+import { createSecretBox } from "./domain/encryption.ts";
 import { loadConfig } from "./env.ts";
 import { createLogger } from "./logger.ts";
 
@@ -14,7 +15,10 @@ const runtime = await startRuntime(config, logger, database.url);
 logger.info({ url: runtime.url }, "teekrr started");
 
 if (runtime.url && config.DEMO_CLIENT && config.NODE_ENV !== "production") {
-  const demo = await ensureDemoClient(runtime.platform.database.db);
+  const demo = await ensureDemoClient(
+    runtime.platform.database.db,
+    createSecretBox(config.ENCRYPTION_KEY),
+  );
   // The banner goes to stdout on purpose: it is for the person at the terminal, and the
   // key must never reach the structured logs.
   process.stdout.write(
