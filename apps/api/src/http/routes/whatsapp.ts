@@ -1,0 +1,85 @@
+import { sendWhatsappBody, whatsappTestBody } from "@teekrr/shared";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { createWhatsAppBroadcast } from "../../domain/whatsapp/create-broadcast.ts";
+import { sendWhatsAppTest } from "../../domain/whatsapp/test-send.ts";
+import type { Platform } from "../../platform.ts";
+import { authenticate } from "../authenticate.ts";
+import { idempotencyHeaderDoc, withIdempotency } from "../idempotency.ts";
+import { defineRoute } from "../openapi/registry.ts";
+import { broadcastAccepted } from "../openapi/responses.ts";
+import { withSendLimit } from "../send-limit.ts";
+import { parseInput } from "../validation.ts";
+
+const testSent = z.object({
+  messageUuid: z.uuid(),
+  providerMessageId: z.string().describe("Meta's message id (`wamid...`)"),
+});
+
+export function registerWhatsAppRoutes(app: FastifyInstance, platform: Platform): void {
+  defineRoute(
+    app,
+    {
+      method: "POST",
+      path: "/whatsapp",
+      summary: "Send a WhatsApp template broadcast",
+      description:
+        "Variables are positional (`header`, `body`, `button` arrays and a header media " +
+        "link) or named (`templateParams`). A `recipientVariables` row overrides them for " +
+        "its recipient: by name for named templates, as `body.2`, `header.1`, `button.1` " +
+        "(or a bare position for the body) for positional ones.",
+      tags: ["WhatsApp"],
+      scopes: ["send_whatsapp"],
+      body: sendWhatsappBody,
+      headers: [idempotencyHeaderDoc],
+      success: { status: 202, description: "Broadcast accepted", data: broadcastAccepted },
+      errors: [400, 401, 402, 403, 404, 409, 413, 415, 422, 429],
+    },
+    async (request, reply) => {
+      const key = await authenticate(platform, request, ["send_whatsapp"]);
+      return await withIdempotency(platform, request, reply, key.clientId, async (commit) => {
+        const limit = await withSendLimit(platform, reply, key.clientId, "send.whatsapp");
+        const body = parseInput(sendWhatsappBody, request.body);
+
+        const accepted = await createWhatsAppBroadcast(
+          platform,
+          { clientId: key.clientId, apiKeyId: key.keyId, livemode: !key.test },
+          body,
+          [limit.consume, commit],
+        );
+        return { status: 202, body: { data: accepted } };
+      });
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: "POST",
+      path: "/whatsapp/test",
+      summary: "Send one WhatsApp test message now",
+      description:
+        "Sends one template message straight to Meta and answers once Meta accepted it. " +
+        "Free of charge; its delivered and failed webhooks still fire. Meta's refusal is a " +
+        "422 with Meta's code. Limited to 5 requests per 15 minutes per client.",
+      tags: ["WhatsApp"],
+      scopes: ["send_whatsapp"],
+      body: whatsappTestBody,
+      success: { status: 200, description: "Meta accepted the message", data: testSent },
+      errors: [400, 401, 403, 404, 415, 422, 429],
+    },
+    async (request, reply) => {
+      const key = await authenticate(platform, request, ["send_whatsapp"]);
+      const limit = await withSendLimit(platform, reply, key.clientId, "whatsapp.test");
+      const body = parseInput(whatsappTestBody, request.body);
+
+      const sent = await sendWhatsAppTest(
+        platform,
+        { clientId: key.clientId, apiKeyId: key.keyId, livemode: !key.test },
+        body,
+        [limit.consume],
+      );
+      return reply.status(200).send({ data: sent });
+    },
+  );
+}
