@@ -1,0 +1,59 @@
+import { cliActor } from "../../domain/audit.ts";
+import { setEmailSender } from "../../domain/email/senders.ts";
+import { createEmailTemplate } from "../../domain/email/templates.ts";
+import {
+  type AdminCommand,
+  type CommandContext,
+  optionalFlag,
+  requireFlag,
+  UsageError,
+  uuidFlag,
+} from "../command.ts";
+
+const statuses = ["approved", "pending", "rejected"] as const;
+
+/** `template:create --channel email`: a subject plus an HTML and/or a text body. */
+export async function createEmailTemplateCommand({ db, flags }: CommandContext) {
+  const status = optionalFlag(flags, "status") ?? "pending";
+  if (!statuses.includes(status as (typeof statuses)[number])) {
+    throw new UsageError("--status must be approved, pending or rejected");
+  }
+  const html = optionalFlag(flags, "html") ?? "";
+  const text = optionalFlag(flags, "text") ?? optionalFlag(flags, "content") ?? "";
+  if (!html && !text) throw new UsageError("--html or --text is required");
+  const template = await createEmailTemplate(db, cliActor, {
+    clientId: uuidFlag(flags, "client"),
+    name: requireFlag(flags, "name"),
+    subject: requireFlag(flags, "subject"),
+    html,
+    text,
+    status: status as (typeof statuses)[number],
+  });
+  return {
+    id: template.id,
+    channel: template.channel,
+    name: template.name,
+    status: template.status,
+  };
+}
+
+export const emailIdentity: AdminCommand = {
+  name: "email:identity",
+  usage: "--client ID --from ADDRESS [--name NAME] [--unverified]",
+  run: async ({ db, flags }) => {
+    const sender = await setEmailSender(db, cliActor, {
+      clientId: uuidFlag(flags, "client"),
+      fromAddress: requireFlag(flags, "from"),
+      displayName: optionalFlag(flags, "name") ?? null,
+      // Staff register an identity once SES has verified it; `--unverified` records one
+      // still waiting, which broadcasts do not use.
+      verified: flags.unverified !== true,
+    });
+    return {
+      clientId: sender.clientId,
+      from: sender.fromAddress,
+      name: sender.displayName,
+      verified: sender.verified,
+    };
+  },
+};

@@ -1,0 +1,264 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SnsSimulator } from "../src/simulators/sns-simulator.ts";
+import {
+  callbackCount,
+  createApprovedEmailTemplate,
+  eventsOf,
+  type MessageState,
+  sendEmail,
+  suppressionsOf,
+  waitForStatuses,
+} from "./email-helpers.ts";
+import {
+  api,
+  createTestClient,
+  startTestPlatform,
+  type TestClient,
+  type TestPlatform,
+  waitFor,
+} from "./harness.ts";
+
+let platform: TestPlatform;
+let client: TestClient;
+let sns: SnsSimulator;
+
+beforeAll(async () => {
+  platform = await startTestPlatform();
+  client = await createTestClient(platform.db, { credit: 10_000 });
+  await createApprovedEmailTemplate(platform.db, client.clientId);
+  sns = platform.runtime.simulators?.sns as SnsSimulator;
+});
+afterAll(async () => {
+  await platform.close();
+});
+
+/** A message SES accepted and the simulator reports nothing about, left at `send`. */
+async function acceptedMessage(): Promise<MessageState> {
+  const address = `noreport+${randomUUID().slice(0, 8)}@example.com`;
+  const response = await sendEmail(platform, client.key, [address]);
+  expect(response.status).toBe(202);
+  const [row] = await waitForStatuses(platform, response.body.data.broadcastUuid, {
+    [address]: "send",
+  });
+  return row as MessageState;
+}
+
+/** The SES event AWS documents, for one of our messages. */
+function sesEvent(message: MessageState, kind: "Delivery" | "Bounce" | "Complaint") {
+  const mail = {
+    timestamp: new Date().toISOString(),
+    source: "sandbox@teekrr.test",
+    sourceArn: "arn:aws:ses:ap-southeast-1:000000000000:identity/teekrr.test",
+    sendingAccountId: "000000000000",
+    messageId: message.provider_message_id,
+    destination: [message.recipient, "someone-else@example.com"],
+    headersTruncated: false,
+    commonHeaders: { from: ["sandbox@teekrr.test"], to: [message.recipient], subject: "Hello" },
+  };
+  if (kind === "Delivery") {
+    return {
+      notificationType: "Delivery",
+      mail,
+      delivery: {
+        timestamp: new Date().toISOString(),
+        processingTimeMillis: 546,
+        recipients: [message.recipient],
+        smtpResponse: "250 ok:  Message 64111812 accepted",
+        reportingMTA: "a8-70.smtp-out.amazonses.com",
+        remoteMtaIp: "127.0.2.0",
+      },
+    };
+  }
+  if (kind === "Complaint") {
+    return {
+      notificationType: "Complaint",
+      complaint: {
+        userAgent: "AnyCompany Feedback Loop (V0.01)",
+        complainedRecipients: [{ emailAddress: message.recipient }],
+        complaintFeedbackType: "abuse",
+        arrivalDate: new Date().toISOString(),
+        timestamp: new Date().toISOString(),
+        feedbackId: "000001378603177f-18c07c78-fa81-4a58-9dd1-fedc3cb8f49a-000000",
+      },
+      mail,
+    };
+  }
+  return {
+    notificationType: "Bounce",
+    bounce: {
+      bounceType: "Permanent",
+      reportingMTA: "dns; email.example.com",
+      bouncedRecipients: [
+        {
+          emailAddress: message.recipient,
+          status: "5.1.1",
+          action: "failed",
+          diagnosticCode: `smtp; 550 5.1.1 <${message.recipient}>... User`,
+        },
+      ],
+      bounceSubType: "General",
+      timestamp: new Date().toISOString(),
+      feedbackId: "00000138111222aa-33322211-cccc-cccc-cccc-ddddaaaa068a-000000",
+      remoteMtaIp: "127.0.2.0",
+      newField: { tolerated: true },
+    },
+    mail,
+  };
+}
+
+async function statusOf(id: string): Promise<string> {
+  const rows = (await platform.db.query.messages.findFirst({
+    where: (messages, { eq }) => eq(messages.id, id),
+  })) as { status: string } | undefined;
+  return rows?.status ?? "missing";
+}
+
+describe("SNS signature checks", () => {
+  it("refuses a bad signature, an untrusted certificate host, a wrong topic and tampering", async () => {
+    const message = await acceptedMessage();
+    const before = await callbackCount(platform.db);
+    const good = sns.envelope(sesEvent(message, "Bounce"));
+    const forgedSignature = { ...good, Signature: sns.envelope({ other: true }).Signature };
+    const localhostCert = sns.envelope(sesEvent(message, "Bounce"), {
+      SigningCertURL: sns.certUrl.replace("127.0.0.1", "localhost"),
+    });
+    const remoteCert = sns.envelope(sesEvent(message, "Bounce"), {
+      SigningCertURL: "https://sns.evil.example.com/SimpleNotificationService-1.pem",
+    });
+    const wrongTopic = sns.envelope(sesEvent(message, "Bounce"), {
+      TopicArn: "arn:aws:sns:ap-southeast-1:123456789012:someone-elses-topic",
+    });
+    const tampered = {
+      ...good,
+      Message: good.Message.replace("Permanent", "Transient"),
+    };
+    const unsigned = { ...good, Signature: undefined };
+
+    const statuses = [];
+    for (const forged of [
+      forgedSignature,
+      localhostCert,
+      remoteCert,
+      wrongTopic,
+      tampered,
+      unsigned,
+    ]) {
+      statuses.push(await sns.post(forged));
+    }
+
+    expect(statuses).toEqual([403, 403, 403, 403, 403, 403]);
+    expect(await callbackCount(platform.db)).toBe(before);
+    expect(await statusOf(message.id)).toBe("send");
+    expect(await suppressionsOf(platform.db, client.clientId)).toEqual([]);
+  });
+
+  it("refuses a body that is not JSON", async () => {
+    const response = await api(platform.url, "POST", "/callbacks/ses", {
+      raw: "not json",
+      headers: { "content-type": "text/plain; charset=UTF-8" },
+    });
+
+    expect(response.status).toBe(400);
+  });
+
+  it("accepts signature version 2 (SHA256withRSA)", async () => {
+    const message = await acceptedMessage();
+
+    const status = await sns.post(
+      sns.envelope(sesEvent(message, "Delivery"), { SignatureVersion: "2" }),
+    );
+
+    expect(status).toBe(200);
+    await waitFor(async () => (await statusOf(message.id)) === "delivered");
+  });
+});
+
+describe("SES notifications", () => {
+  it("applies the same notification three times as once", async () => {
+    const message = await acceptedMessage();
+    const delivery = sns.envelope(sesEvent(message, "Delivery"));
+    const bounce = sns.envelope(sesEvent(message, "Bounce"));
+
+    for (let copy = 0; copy < 3; copy++) expect(await sns.post(delivery)).toBe(200);
+    await waitFor(async () => (await statusOf(message.id)) === "delivered");
+    for (let copy = 0; copy < 3; copy++) expect(await sns.post(bounce)).toBe(200);
+    await waitFor(async () => (await statusOf(message.id)) === "bounced");
+    await waitFor(async () => {
+      const rows = await platform.db.execute(
+        sql`SELECT count(*)::int AS n FROM inbound_callbacks WHERE processed_at IS NULL`,
+      );
+      return (rows as unknown as { n: number }[])[0]?.n === 0;
+    });
+
+    const events = await eventsOf(platform.db, message.id);
+    expect(events.map((event) => event.status).sort()).toEqual([
+      "bounced",
+      "delivered",
+      "enqueued",
+      "send",
+    ]);
+    const bounced = events.find((event) => event.status === "bounced");
+    expect(bounced?.detail).toMatchObject({
+      bounceType: "Permanent",
+      bounceSubType: "General",
+      email: message.recipient,
+      providerMessageId: message.provider_message_id,
+    });
+    const suppressed = await suppressionsOf(platform.db, client.clientId);
+    expect(suppressed.filter((row) => row.address === message.recipient)).toEqual([
+      { address: message.recipient, reason: "bounce", message_id: message.id },
+    ]);
+  });
+
+  it("suppresses a complaint and ignores recipients the message was not sent to", async () => {
+    const message = await acceptedMessage();
+    const event = sesEvent(message, "Complaint");
+    event.complaint?.complainedRecipients.push({ emailAddress: "someone-else@example.com" });
+
+    expect(await sns.post(sns.envelope(event))).toBe(200);
+
+    await waitFor(async () => (await statusOf(message.id)) === "delivered");
+    const suppressed = await waitFor(async () => {
+      const rows = await suppressionsOf(platform.db, client.clientId);
+      return rows.some((row) => row.address === message.recipient) ? rows : null;
+    });
+    expect(suppressed.find((row) => row.address === message.recipient)?.reason).toBe("complaint");
+    expect(suppressed.some((row) => row.address === "someone-else@example.com")).toBe(false);
+  });
+
+  it("confirms a subscription through its SubscribeURL", async () => {
+    const confirmation = sns.subscriptionConfirmation();
+
+    const status = await sns.post(confirmation);
+
+    expect(status).toBe(200);
+    expect(sns.confirmedTokens.has(confirmation.Token as string)).toBe(true);
+  });
+
+  it("does not visit a SubscribeURL on an untrusted host", async () => {
+    const { Signature: _, ...unsigned } = sns.subscriptionConfirmation();
+    const confirmation = sns.sign({
+      ...unsigned,
+      SubscribeURL: "https://attacker.example.com/?Action=ConfirmSubscription&Token=x",
+    });
+
+    const status = await sns.post(confirmation);
+
+    expect(status).toBe(403);
+  });
+
+  it("accepts the JSON body whether it is labelled text/plain or application/json", async () => {
+    const message = await acceptedMessage();
+    const envelope = sns.envelope(sesEvent(message, "Delivery"));
+
+    const response = await api(platform.url, "POST", "/callbacks/ses", {
+      body: envelope,
+      headers: { "x-amz-sns-message-type": "Notification" },
+    });
+
+    expect(response.status).toBe(200);
+    await waitFor(async () => (await statusOf(message.id)) === "delivered");
+  });
+});

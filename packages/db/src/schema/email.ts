@@ -1,0 +1,56 @@
+import { boolean, index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { at, clientId, createdAt, updatedAt } from "./columns.ts";
+
+/**
+ * The address a client's email broadcasts are sent from. Only a verified identity is used;
+ * SES refuses mail from a domain or address it has not verified.
+ */
+export const emailSenders = pgTable(
+  "email_senders",
+  {
+    clientId: clientId(),
+    fromAddress: text("from_address").notNull(),
+    displayName: text("display_name"),
+    verified: boolean("verified").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [primaryKey({ columns: [table.clientId] })],
+);
+
+export const suppressionReasons = ["bounce", "complaint", "manual"] as const;
+
+/** Addresses a client's broadcasts skip: hard bounces, complaints, and manual entries. */
+export const suppressions = pgTable(
+  "suppressions",
+  {
+    clientId: clientId(),
+    /** Lowercased, as recipients are normalised. */
+    address: text("address").notNull(),
+    reason: text("reason", { enum: suppressionReasons }).notNull(),
+    /** The message whose bounce or complaint added the address, if any. */
+    messageId: uuid("message_id"),
+    detail: text("detail"),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.clientId, table.address] }),
+    index("suppressions_client_created").on(table.clientId, table.createdAt),
+  ],
+);
+
+/**
+ * Per-second send counters per provider account, shared by every worker process, so a
+ * provider's rate limit holds however many workers send. `last_grant` is what the latest
+ * claim received, returned by the same statement that updates `used`.
+ */
+export const sendPacingWindows = pgTable(
+  "send_pacing_windows",
+  {
+    account: text("account").notNull(),
+    windowStart: at("window_start").notNull(),
+    used: integer("used").notNull(),
+    lastGrant: integer("last_grant").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.account, table.windowStart] })],
+);
