@@ -1,0 +1,65 @@
+import { createHmac } from "node:crypto";
+import { randomBase62, sha256Hex } from "../secrets.ts";
+
+/** A new endpoint secret; only its SHA-256 is stored. */
+export function generateWebhookSecret(): { secret: string; secretHash: string } {
+  const secret = `whsec_${randomBase62(32)}`;
+  return { secret, secretHash: sha256Hex(secret) };
+}
+
+/**
+ * The Standard Webhooks key is the 32 bytes of the secret's SHA-256, so it can be derived
+ * from what is stored; libraries take it base64-encoded behind a `whsec_` prefix.
+ */
+export function standardWebhooksSecret(secretHash: string): string {
+  return `whsec_${Buffer.from(secretHash, "hex").toString("base64")}`;
+}
+
+/** The published scheme: HMAC-SHA256 of the raw body, keyed with the hex SHA-256 of the secret. */
+export function teekrrSignature(secretHash: string, body: string): string {
+  return createHmac("sha256", secretHash).update(body).digest("hex");
+}
+
+/** Standard Webhooks: `v1,` and the base64 HMAC of `id.timestamp.body` under the 32-byte key. */
+export function standardSignature(
+  secretHash: string,
+  id: string,
+  timestamp: number,
+  body: string,
+): string {
+  const key = Buffer.from(secretHash, "hex");
+  const digest = createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64");
+  return `v1,${digest}`;
+}
+
+export interface SignedDelivery {
+  deliveryId: string;
+  event: string;
+  body: string;
+  /** Newest first; every hash still inside its rotation window. */
+  secretHashes: string[];
+  timestamp: number;
+}
+
+/**
+ * Headers of one attempt. `X-Teekrr-Signature` carries one value, so it uses the newest
+ * secret; `webhook-signature` carries one signature per live secret, which lets a
+ * receiver holding either secret verify during a rotation.
+ */
+export function signatureHeaders(delivery: SignedDelivery): Record<string, string> {
+  const [newest] = delivery.secretHashes;
+  if (!newest) throw new Error("a delivery needs at least one signing secret");
+  return {
+    "content-type": "application/json",
+    "user-agent": "Teekrr-Webhooks/1.0",
+    "x-teekrr-event": delivery.event,
+    "x-teekrr-signature": teekrrSignature(newest, delivery.body),
+    "webhook-id": delivery.deliveryId,
+    "webhook-timestamp": String(delivery.timestamp),
+    "webhook-signature": delivery.secretHashes
+      .map((hash) =>
+        standardSignature(hash, delivery.deliveryId, delivery.timestamp, delivery.body),
+      )
+      .join(" "),
+  };
+}

@@ -1,0 +1,142 @@
+import { isIP } from "node:net";
+import { Agent, request } from "undici";
+import {
+  hostOf,
+  type ResolvedAddress,
+  vetWebhookUrl,
+  type WebhookUrlPolicy,
+} from "./url-policy.ts";
+
+export interface PostResult {
+  ok: boolean;
+  statusCode: number | null;
+  latencyMs: number;
+  /** At most 1 KB of the response body, for the delivery log. */
+  excerpt: string | null;
+  error: string | null;
+}
+
+const excerptBytes = 1024;
+
+type LookupCallback = (
+  error: Error | null,
+  address: string | { address: string; family: number }[],
+  family?: number,
+) => void;
+
+/**
+ * Connections go to the address that was vetted, never to a fresh DNS answer: a name that
+ * resolves to a public address when checked and to a private one a moment later cannot
+ * steer the request inside the network.
+ */
+function pinnedAgent(pinned: ResolvedAddress): Agent {
+  return new Agent({
+    connections: 8,
+    connect: {
+      lookup: (_host: string, options: { all?: boolean }, callback: LookupCallback) => {
+        if (options.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
+        else callback(null, pinned.address, pinned.family);
+      },
+    },
+  });
+}
+
+/** Agents per host and vetted address, so repeated deliveries reuse their connections. */
+const agents = new Map<string, Agent>();
+const maxAgents = 256;
+
+function agentFor(host: string, pinned: ResolvedAddress): Agent {
+  const key = `${host}|${pinned.address}`;
+  let agent = agents.get(key);
+  if (!agent) {
+    if (agents.size >= maxAgents) {
+      const [oldestKey, oldest] = agents.entries().next().value as [string, Agent];
+      agents.delete(oldestKey);
+      void oldest.close();
+    }
+    agent = pinnedAgent(pinned);
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
+/**
+ * Posts one webhook. The URL is vetted again here, at delivery time; redirects are not
+ * followed (a 3xx is a failure); only a 2xx within the timeout is success.
+ */
+export async function postWebhook(
+  urlText: string,
+  headers: Record<string, string>,
+  body: string,
+  policy: WebhookUrlPolicy,
+  timeoutMs: number,
+): Promise<PostResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  let vetted: Awaited<ReturnType<typeof vetWebhookUrl>>;
+  try {
+    vetted = await vetWebhookUrl(urlText, policy);
+  } catch (error) {
+    const message =
+      (error as { fieldErrors?: { message: string }[] }).fieldErrors?.[0]?.message ??
+      "Webhook URL is not allowed";
+    return { ok: false, statusCode: null, latencyMs: elapsed(), excerpt: null, error: message };
+  }
+
+  const host = hostOf(vetted.url);
+  const [pinned] = vetted.addresses;
+  const dispatcher = isIP(host) !== 0 || !pinned ? undefined : agentFor(host, pinned);
+  try {
+    const response = await request(vetted.url, {
+      method: "POST",
+      headers,
+      body,
+      ...(dispatcher ? { dispatcher } : {}),
+      signal: AbortSignal.timeout(timeoutMs),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const excerpt = await readExcerpt(response.body);
+    const ok = response.statusCode >= 200 && response.statusCode < 300;
+    return {
+      ok,
+      statusCode: response.statusCode,
+      latencyMs: elapsed(),
+      excerpt,
+      error: ok ? null : `HTTP ${response.statusCode}`,
+    };
+  } catch (error) {
+    const timedOut =
+      (error as Error).name === "TimeoutError" || (error as Error).name === "AbortError";
+    return {
+      ok: false,
+      statusCode: null,
+      latencyMs: elapsed(),
+      excerpt: null,
+      error: timedOut ? `No response within ${timeoutMs} ms` : describeError(error),
+    };
+  }
+}
+
+async function readExcerpt(stream: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= excerptBytes) break;
+    }
+  } catch {
+    // A receiver that drops the connection mid-body still answered with its status.
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, excerptBytes).toString("utf8");
+}
+
+function describeError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  const code = (error as { code?: string }).code ?? cause?.code;
+  return code ? `Connection failed (${code})` : "Connection failed";
+}

@@ -1,0 +1,335 @@
+import { createHash, createHmac } from "node:crypto";
+import { webhookEventBodies } from "@teekrr/shared";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyLedger } from "../src/domain/ledger.ts";
+import {
+  api,
+  createTestClient,
+  startTestPlatform,
+  type TestClient,
+  type TestPlatform,
+  waitFor,
+} from "./harness.ts";
+import { type ReceivedWebhook, type Receiver, startReceiver } from "./webhook-receiver.ts";
+
+let platform: TestPlatform;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  platform = await startTestPlatform({
+    WEBHOOK_ALLOW_HTTP: "true",
+    WEBHOOK_ALLOW_LOOPBACK: "true",
+    WEBHOOK_RETRY_SCHEDULE_SECONDS: "0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5",
+  });
+  receiver = await startReceiver();
+});
+afterAll(async () => {
+  await platform.close();
+  await receiver.close();
+});
+
+/** Verifies a delivery the way a receiver following only the published recipe would. */
+function verifyTeekrrSignature(secret: string, delivery: ReceivedWebhook): boolean {
+  const key = createHash("sha256").update(secret).digest("hex");
+  const expected = createHmac("sha256", key).update(delivery.body).digest("hex");
+  return delivery.headers["x-teekrr-signature"] === expected;
+}
+
+/** Verifies a delivery with nothing but the Standard Webhooks library. */
+function verifyStandard(standardSecret: string, delivery: ReceivedWebhook): unknown {
+  return new Webhook(standardSecret).verify(
+    delivery.body,
+    delivery.headers as Record<string, string>,
+  );
+}
+
+async function createEndpoint(client: TestClient, body: Record<string, unknown>) {
+  const response = await api(platform.url, "POST", "/webhook-endpoints", { key: client.key, body });
+  expect(response.status).toBe(201);
+  return response.body.data as {
+    id: string;
+    secret: string;
+    standardWebhooksSecret: string;
+    events: string[];
+  };
+}
+
+async function sendSms(client: TestClient, recipients: string[]) {
+  const response = await api(platform.url, "POST", "/sms", {
+    key: client.key,
+    body: { campaignName: "Hooks", type: "quick broadcast", templateContent: "Hi", recipients },
+  });
+  expect(response.status).toBe(202);
+  return response.body.data.broadcastUuid as string;
+}
+
+describe("webhook deliveries for an SMS broadcast", () => {
+  it("posts billed, delivered and failed events that both signature schemes verify", async () => {
+    const client = await createTestClient(platform.db, { credit: 10_000 });
+    const endpoint = await createEndpoint(client, { url: receiver.url });
+    expect(endpoint.secret).toMatch(/^whsec_[0-9A-Za-z]{40,}$/);
+    expect(endpoint.events).toEqual(["delivered", "failed", "billed", "bounced"]);
+
+    const broadcastId = await sendSms(client, ["0123456789", "0139999991", "0139999990"]);
+    const mine = () => receiver.received.filter((entry) => entry.body.includes(broadcastId));
+    // Accepted ones: billed + delivered (or billed + failed by report); refused: failed.
+    await waitFor(async () => mine().length >= 5, 20_000, "five webhook deliveries");
+
+    const events = mine().map((entry) => JSON.parse(entry.body));
+    expect(events.map((event) => event.event).sort()).toEqual([
+      "billed",
+      "billed",
+      "delivered",
+      "failed",
+      "failed",
+    ]);
+    for (const delivery of mine()) {
+      expect(verifyTeekrrSignature(endpoint.secret, delivery)).toBe(true);
+      expect(verifyStandard(endpoint.standardWebhooksSecret, delivery)).toBeTruthy();
+      const body = JSON.parse(delivery.body);
+      expect(delivery.headers["x-teekrr-event"]).toBe(body.event);
+      expect(delivery.headers["content-type"]).toBe("application/json");
+      expect(
+        webhookEventBodies[body.event as keyof typeof webhookEventBodies].parse(body),
+      ).toBeTruthy();
+      expect(body.livemode).toBeUndefined();
+      expect(body.data).toMatchObject({ channel: "sms", broadcastUuid: broadcastId });
+    }
+    const billed = events.filter((event) => event.event === "billed");
+    expect(billed.every((event) => event.data.amount === 5 && event.data.currency === "MYR")).toBe(
+      true,
+    );
+    const refused = events.find(
+      (event) => event.event === "failed" && event.data.recipient === "+60139999990",
+    );
+    expect(refused.data.errorCode).toBeTruthy();
+    expect(refused.data.errorMessage).toBeTruthy();
+    const reported = events.find(
+      (event) => event.event === "failed" && event.data.recipient === "+60139999991",
+    );
+    expect(reported.data.errorCode).toBe("UNDELIV");
+    expect(await verifyLedger(platform.db)).toEqual([]);
+  });
+
+  it("refuses a tampered body, a wrong secret and a stale timestamp", async () => {
+    const client = await createTestClient(platform.db);
+    const endpoint = await createEndpoint(client, { url: receiver.url });
+    const test = await api(platform.url, "POST", `/webhook-endpoints/${endpoint.id}/test`, {
+      key: client.key,
+      body: {},
+    });
+    expect(test.status).toBe(202);
+    const delivery = await waitFor(
+      async () =>
+        receiver.received.find((entry) => entry.headers["webhook-id"] === test.body.data.id),
+      10_000,
+      "test delivery",
+    );
+    const tampered = { ...delivery, body: delivery.body.replace("delivered", "failed") };
+    expect(verifyTeekrrSignature(endpoint.secret, tampered)).toBe(false);
+    expect(() => verifyStandard(endpoint.standardWebhooksSecret, tampered)).toThrow();
+    expect(verifyTeekrrSignature("whsec_wrong", delivery)).toBe(false);
+    const stale = {
+      ...delivery,
+      headers: {
+        ...delivery.headers,
+        "webhook-timestamp": String(Math.floor(Date.now() / 1000) - 3600),
+      },
+    };
+    expect(() => verifyStandard(endpoint.standardWebhooksSecret, stale)).toThrow();
+  });
+
+  it("sends sandbox events with livemode false and never touches the balance", async () => {
+    const client = await createTestClient(platform.db, { credit: 1000, test: true });
+    await createEndpoint(client, { url: receiver.url });
+    const before = await api(platform.url, "GET", "/balance", { key: client.key });
+
+    const broadcastId = await sendSms(client, ["0123456780"]);
+    await waitFor(
+      async () => receiver.received.filter((entry) => entry.body.includes(broadcastId)).length >= 2,
+      20_000,
+      "sandbox deliveries",
+    );
+
+    const events = receiver.received
+      .filter((entry) => entry.body.includes(broadcastId))
+      .map((entry) => JSON.parse(entry.body));
+    expect(events.every((event) => event.livemode === false)).toBe(true);
+    expect(events.find((event) => event.event === "billed").data.amount).toBe(0);
+    const after = await api(platform.url, "GET", "/balance", { key: client.key });
+    expect(after.body.data).toEqual(before.body.data);
+    expect(before.body.data).toMatchObject({ available: 1000, reserved: 0 });
+    expect(await verifyLedger(platform.db)).toEqual([]);
+  });
+
+  it("delivers the opt-in read event only to endpoints that asked for it", async () => {
+    const client = await createTestClient(platform.db);
+    const endpoint = await createEndpoint(client, { url: receiver.url, events: ["read"] });
+    expect(endpoint.events).toEqual(["read"]);
+
+    const broadcastId = await sendSms(client, ["0123456781"]);
+    const done = await waitFor(async () => {
+      const response = await api(platform.url, "GET", `/broadcasts/${broadcastId}`, {
+        key: client.key,
+      });
+      return response.body.data.counts.delivered === 1;
+    });
+    expect(done).toBe(true);
+    expect(receiver.received.filter((entry) => entry.body.includes(broadcastId))).toEqual([]);
+  });
+});
+
+describe("retries", () => {
+  it("retries on the schedule until the receiver recovers, then delivers every event once", async () => {
+    const client = await createTestClient(platform.db);
+    const downReceiver = await startReceiver();
+    let down = true;
+    downReceiver.respond(() => (down ? 503 : 204));
+    const endpoint = await createEndpoint(client, { url: downReceiver.url });
+
+    const broadcastId = await sendSms(client, ["0123456782", "0123456783", "0123456784"]);
+    await waitFor(async () => downReceiver.received.length >= 9, 20_000, "failing attempts");
+    down = false;
+
+    const delivered = await waitFor(
+      async () => {
+        const ok = downReceiver.received.filter((entry) => entry.at > 0);
+        const ids = new Set(ok.map((entry) => entry.headers["webhook-id"]));
+        return ids.size >= 6 ? ids : null;
+      },
+      20_000,
+      "all six events",
+    );
+    const list = await waitFor(async () => {
+      const response = await api(
+        platform.url,
+        "GET",
+        `/webhook-endpoints/${endpoint.id}/deliveries?limit=100`,
+        { key: client.key },
+      );
+      const items = response.body.data.items as { status: string }[];
+      return items.length === 6 && items.every((item) => item.status === "succeeded")
+        ? items
+        : null;
+    });
+    expect(delivered.size).toBe(6);
+    expect(list.every((item: any) => item.attemptLog.at(-1).statusCode === 204)).toBe(true);
+    const failedAttempt = list
+      .flatMap((item: any) => item.attemptLog)
+      .find((a: any) => a.statusCode === 503);
+    expect(failedAttempt.responseExcerpt.length).toBeLessThanOrEqual(1024);
+    expect(failedAttempt.error).toBe("HTTP 503");
+    expect(downReceiver.received.every((entry) => entry.body.includes(broadcastId))).toBe(true);
+    await downReceiver.close();
+  });
+
+  it("stops after the last scheduled attempt and can be re-sent by hand", async () => {
+    const platformShort = await startTestPlatform({
+      WEBHOOK_ALLOW_HTTP: "true",
+      WEBHOOK_ALLOW_LOOPBACK: "true",
+      WEBHOOK_RETRY_SCHEDULE_SECONDS: "0.2,0.2",
+    });
+    const failing = await startReceiver();
+    failing.respond(() => 302);
+    try {
+      const client = await createTestClient(platformShort.db);
+      const created = await api(platformShort.url, "POST", "/webhook-endpoints", {
+        key: client.key,
+        body: { url: failing.url },
+      });
+      const endpointId = created.body.data.id;
+      const test = await api(platformShort.url, "POST", `/webhook-endpoints/${endpointId}/test`, {
+        key: client.key,
+        body: { event: "billed" },
+      });
+      const deliveryId = test.body.data.id;
+      const final = await waitFor(async () => {
+        const response = await api(
+          platformShort.url,
+          "GET",
+          `/webhook-endpoints/${endpointId}/deliveries`,
+          { key: client.key },
+        );
+        const item = response.body.data.items[0];
+        return item.status === "failed" ? item : null;
+      });
+      expect(final.attempts).toBe(3);
+      expect(final.attemptLog.map((attempt: any) => attempt.statusCode)).toEqual([302, 302, 302]);
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(failing.received.length).toBe(3);
+      // Redirects are never followed: the receiver's Location points elsewhere.
+      expect(failing.received.every((entry) => entry.headers["webhook-id"] === deliveryId)).toBe(
+        true,
+      );
+
+      failing.respond(() => 200);
+      const retried = await api(
+        platformShort.url,
+        "POST",
+        `/webhook-deliveries/${deliveryId}/retry`,
+        {
+          key: client.key,
+        },
+      );
+      expect(retried.status).toBe(202);
+      await waitFor(async () => failing.received.length === 4, 10_000, "manual re-send");
+      expect(failing.received[3]?.headers["webhook-id"]).toBe(deliveryId);
+      expect(failing.received[3]?.body).toBe(failing.received[0]?.body);
+    } finally {
+      await failing.close();
+      await platformShort.close();
+    }
+  });
+});
+
+describe("secret rotation", () => {
+  it("signs with both secrets during the window, so receivers holding either verify", async () => {
+    const client = await createTestClient(platform.db);
+    const endpoint = await createEndpoint(client, { url: receiver.url });
+    const rotated = await api(
+      platform.url,
+      "POST",
+      `/webhook-endpoints/${endpoint.id}/rotate-secret`,
+      {
+        key: client.key,
+        body: { graceHours: 1 },
+      },
+    );
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.data.secret).not.toBe(endpoint.secret);
+    expect(rotated.body.data.previousSecretExpiresAt).toBeTruthy();
+
+    const test = await api(platform.url, "POST", `/webhook-endpoints/${endpoint.id}/test`, {
+      key: client.key,
+      body: { event: "failed" },
+    });
+    const delivery = await waitFor(
+      async () =>
+        receiver.received.find((entry) => entry.headers["webhook-id"] === test.body.data.id),
+      10_000,
+      "delivery after rotation",
+    );
+    expect(String(delivery.headers["webhook-signature"]).split(" ")).toHaveLength(2);
+    expect(verifyStandard(endpoint.standardWebhooksSecret, delivery)).toBeTruthy();
+    expect(verifyStandard(rotated.body.data.standardWebhooksSecret, delivery)).toBeTruthy();
+    expect(verifyTeekrrSignature(rotated.body.data.secret, delivery)).toBe(true);
+
+    const now = await api(platform.url, "POST", `/webhook-endpoints/${endpoint.id}/rotate-secret`, {
+      key: client.key,
+      body: { graceHours: 0 },
+    });
+    const second = await api(platform.url, "POST", `/webhook-endpoints/${endpoint.id}/test`, {
+      key: client.key,
+      body: {},
+    });
+    const after = await waitFor(
+      async () =>
+        receiver.received.find((entry) => entry.headers["webhook-id"] === second.body.data.id),
+      10_000,
+      "delivery after immediate rotation",
+    );
+    expect(verifyStandard(now.body.data.standardWebhooksSecret, after)).toBeTruthy();
+    expect(() => verifyStandard(rotated.body.data.standardWebhooksSecret, after)).toThrow();
+  });
+});
