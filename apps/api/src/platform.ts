@@ -1,6 +1,8 @@
 import { connectDatabase, type DatabaseHandle } from "@teekrr/db";
 import type { PgBoss } from "pg-boss";
+import type { EmailProviders } from "./channels/email-providers.ts";
 import type { SmsProvider } from "./channels/sms-provider.ts";
+import type { WhatsAppProvider } from "./channels/whatsapp-provider.ts";
 import type { Config } from "./env.ts";
 import { createBoss, ensureQueues } from "./jobs/boss.ts";
 import type { Logger } from "./logger.ts";
@@ -8,6 +10,8 @@ import type { Logger } from "./logger.ts";
 /** Providers per mode: live traffic goes to the real gateways, sandbox traffic to simulators. */
 export interface Providers {
   sms: { live: SmsProvider; sandbox: SmsProvider };
+  whatsapp: { live: WhatsAppProvider; sandbox: WhatsAppProvider };
+  email: EmailProviders;
 }
 
 /** Everything a request handler or worker needs, built once per process. */

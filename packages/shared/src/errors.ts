@@ -18,6 +18,7 @@ export type ErrorCode =
   | "template_not_found"
   | "whatsapp_template_not_found"
   | "whatsapp_not_configured"
+  | "email_sender_not_configured"
   | "template_not_approved"
   | "test_send_failed"
   | "not_found"
@@ -98,6 +99,11 @@ export const errorDefinitions: Record<ErrorCode, ErrorDefinition> = {
     status: 404,
     trpc: "NOT_FOUND",
     message: "No active WhatsApp configuration found for this client",
+  },
+  email_sender_not_configured: {
+    status: 404,
+    trpc: "NOT_FOUND",
+    message: "No verified email sender identity found for this client",
   },
   template_not_approved: {
     status: 422,

@@ -34,9 +34,10 @@ function malaysianNationalNumber(compact: string): string | null {
 export function normalisePhone(input: string, malaysianOnly = true): PhoneResult {
   if (input.length > 32) return { ok: false, message: "Phone number is too long" };
   const compact = input.trim().replace(separators, "");
-  if (!/^\+?\d{6,16}$/.test(compact)) {
+  if (!/^\+?\d*$/.test(compact)) {
     return { ok: false, message: "Phone number must contain only digits" };
   }
+  if (!/^\+?\d{6,16}$/.test(compact)) return { ok: false, message: "Invalid phone number" };
 
   const national = malaysianNationalNumber(compact);
   if (national && malaysianMobile?.test(national)) return { ok: true, e164: `+60${national}` };

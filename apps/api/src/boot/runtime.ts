@@ -48,6 +48,12 @@ export async function startRuntime(
   simulators?.elfo.setCallbackUrl(
     `${config.PUBLIC_URL ?? url ?? callbackBase(config)}/callbacks/elfo`,
   );
+  simulators?.graph.setCallbackUrl(
+    `${config.PUBLIC_URL ?? url ?? callbackBase(config)}/callbacks/meta`,
+  );
+  simulators?.sns.setCallbackUrl(
+    `${config.PUBLIC_URL ?? url ?? callbackBase(config)}/callbacks/ses`,
+  );
   if (works) await startWorkers(platform);
 
   let closed = false;

@@ -2,8 +2,10 @@ import type { Config } from "../env.ts";
 import type { Providers } from "../platform.ts";
 import type { Simulators } from "../simulators/start.ts";
 import { createElfoProvider } from "./elfo.ts";
+import { createEmailProviders } from "./email-providers.ts";
 import { transientFailure } from "./send-result.ts";
 import type { SmsProvider } from "./sms-provider.ts";
+import { createWhatsAppProviders } from "./whatsapp-providers.ts";
 
 const unavailableSms: SmsProvider = {
   name: "unavailable",
@@ -32,5 +34,9 @@ export function createProviders(config: Config, simulators: Simulators | null): 
           timeoutMs: config.ELFO_TIMEOUT_MS,
         })
       : sandbox;
-  return { sms: { live, sandbox } };
+  return {
+    sms: { live, sandbox },
+    whatsapp: createWhatsAppProviders(config, simulators),
+    email: createEmailProviders(config, simulators),
+  };
 }

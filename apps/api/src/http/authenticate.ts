@@ -14,7 +14,8 @@ declare module "fastify" {
   }
 }
 
-const bearer = /^Bearer ([A-Za-z0-9_]{8,200})$/;
+/** The scheme name is case-insensitive in HTTP; some client libraries send `bearer`. */
+const bearer = /^Bearer +([A-Za-z0-9_]{8,200})$/i;
 
 /**
  * Resolves the request's API key and checks one of the given scopes. The key, not the

@@ -2,11 +2,19 @@ import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { createInboxNotifier } from "../jobs/report-ingest.ts";
 import type { Platform } from "../platform.ts";
+import { registerTrpc } from "../trpc/mount.ts";
+import { registerDeveloperSurface } from "./developer-surface.ts";
 import { installErrorHandling } from "./errors.ts";
 import { registerBroadcastRoutes } from "./routes/broadcasts.ts";
 import { registerElfoCallbackRoutes } from "./routes/elfo-callbacks.ts";
+import { registerEmailRoutes } from "./routes/email.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
+import { registerMetaCallbackRoutes } from "./routes/meta-callbacks.ts";
+import { registerSesCallbackRoutes } from "./routes/ses-callbacks.ts";
 import { registerSmsRoutes } from "./routes/sms.ts";
+import { registerSuppressionRoutes } from "./routes/suppressions.ts";
+import { registerWhatsAppRoutes } from "./routes/whatsapp.ts";
+import { registerWhatsAppMediaRoutes } from "./routes/whatsapp-media.ts";
 
 /**
  * `TRUST_PROXY` is a hop count or a comma-separated list of proxy addresses and ranges;
@@ -23,7 +31,11 @@ function trustProxyOption(
   return value;
 }
 
-export async function buildServer(platform: Platform): Promise<FastifyInstance> {
+/** `extend` adds routes before the server is sealed; benchmarks use it for references. */
+export async function buildServer(
+  platform: Platform,
+  extend?: (app: FastifyInstance) => void,
+): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: platform.logger as FastifyBaseLogger,
     // One line per request is written by the onResponse hook below, with the client's id.
@@ -59,6 +71,15 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
   registerSmsRoutes(app, platform);
   registerBroadcastRoutes(app, platform);
   registerElfoCallbackRoutes(app, platform, createInboxNotifier(platform));
+  registerWhatsAppRoutes(app, platform);
+  registerWhatsAppMediaRoutes(app, platform);
+  registerMetaCallbackRoutes(app, platform, createInboxNotifier(platform));
+  registerEmailRoutes(app, platform);
+  registerSuppressionRoutes(app, platform);
+  registerSesCallbackRoutes(app, platform, createInboxNotifier(platform));
+  registerDeveloperSurface(app, platform);
+  await registerTrpc(app, platform);
+  extend?.(app);
   await app.ready();
   return app;
 }

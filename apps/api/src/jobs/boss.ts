@@ -13,6 +13,10 @@ export function createBoss(url: string, config: Config, poolSize = 10): PgBoss {
     application_name: `teekrr-${config.ROLE}-boss`,
     // Workers wake on NOTIFY when jobs commit instead of waiting for their next poll.
     useListenNotify: true,
+    // Expired jobs (those of a worker that died) are only put back for retry by the
+    // supervisor's monitor pass, so both intervals bound how long such a job waits.
+    superviseIntervalSeconds: config.JOB_SUPERVISE_INTERVAL_SECONDS,
+    monitorIntervalSeconds: config.JOB_SUPERVISE_INTERVAL_SECONDS,
   });
 }
 

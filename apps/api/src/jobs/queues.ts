@@ -3,9 +3,12 @@ import { z } from "zod";
 /** Every queue the platform uses, with the payload each job carries. */
 export const queues = {
   sendSms: "send.sms",
+  sendEmail: "send.email",
+  sendWhatsapp: "send.whatsapp",
   reportIngest: "report.ingest",
   broadcastSchedule: "broadcast.schedule",
   maintenanceSweep: "maintenance.sweep",
+  webhookDeliver: "webhook.deliver",
 } as const;
 
 export type QueueName = (typeof queues)[keyof typeof queues];

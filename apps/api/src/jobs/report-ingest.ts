@@ -1,5 +1,8 @@
 import { sql } from "drizzle-orm";
 import { parseElfoReport } from "../channels/elfo-reports.ts";
+import { parseMetaStatuses } from "../channels/meta-statuses.ts";
+import { parseSesNotification } from "../channels/ses-notifications.ts";
+import { applySesFeedback } from "../domain/email/feedback.ts";
 import type { CallbackProvider } from "../domain/messages/inbox.ts";
 import { applyStatusReports, type StatusReport } from "../domain/messages/reports.ts";
 import { queryRows } from "../domain/sql.ts";
@@ -12,8 +15,8 @@ const maxAttempts = 15;
 
 export const reportParsers: Record<CallbackProvider, (payload: unknown) => StatusReport[]> = {
   elfo: parseElfoReport,
-  meta: () => [],
-  ses: () => [],
+  meta: parseMetaStatuses,
+  ses: parseSesNotification,
 };
 
 interface InboxRow {
@@ -41,6 +44,10 @@ export async function drainInbox(platform: Platform): Promise<number> {
 
       const reportsByRow = rows.map((row) => reportParsers[row.provider](row.payload));
       const result = await applyStatusReports(tx, reportsByRow.flat());
+      await applySesFeedback(
+        tx,
+        rows.filter((row) => row.provider === "ses").map((row) => row.payload),
+      );
       const unknownIds = new Set(
         result.unknown.map((report) => `${report.channel}:${report.providerMessageId}`),
       );
@@ -61,19 +68,38 @@ export async function drainInbox(platform: Platform): Promise<number> {
           attempts = attempts + 1,
           available_at = now() + least(interval '5 minutes', interval '1 second' * power(2, attempts))
         WHERE id = ANY(${sql.param(rows.map((row) => row.id))}::uuid[])`);
-
-      if (retry.length > 0) {
-        await platform.boss.send(
-          queues.reportIngest,
-          {},
-          { startAfter: 2, singletonKey: "retry", singletonSeconds: 2, singletonNextSlot: true },
-        );
-      }
       return rows.length;
     });
     total += count;
-    if (count < batchSize) return total;
+    if (count < batchSize) {
+      await wakeWhenNextDue(platform);
+      return total;
+    }
   }
+}
+
+/**
+ * Wakes the report worker when the earliest waiting callback is due again. Each callback
+ * waits on its own growing backoff; a wake-up after a fixed delay finds nothing ready once
+ * the backoff outgrows it, which left the callback to the once-a-minute sweep.
+ */
+async function wakeWhenNextDue(platform: Platform): Promise<void> {
+  const [next] = await queryRows<{ seconds: string | null }>(
+    platform.database.db,
+    sql`SELECT ceil(extract(epoch FROM min(available_at) - now())) AS seconds
+      FROM inbound_callbacks WHERE processed_at IS NULL`,
+  );
+  if (next?.seconds === null || next?.seconds === undefined) return;
+  await platform.boss.send(
+    queues.reportIngest,
+    {},
+    {
+      startAfter: Math.max(1, Number(next.seconds)),
+      singletonKey: "retry",
+      singletonSeconds: 1,
+      singletonNextSlot: true,
+    },
+  );
 }
 
 /**

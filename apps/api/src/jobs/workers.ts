@@ -5,7 +5,11 @@ import { startScheduledBroadcast } from "./broadcast-schedule.ts";
 import { type BroadcastScheduleJob, queues, type SendChunkJob } from "./queues.ts";
 import { drainInbox } from "./report-ingest.ts";
 import { sendChunk } from "./send-chunk.ts";
+import { emailSender } from "./send-email.ts";
 import { smsSender } from "./send-sms.ts";
+import { whatsappSender } from "./send-whatsapp.ts";
+import { runChunks, sendWorkOptions } from "./send-worker.ts";
+import { startWebhookWorker } from "./webhook-deliver.ts";
 
 /**
  * Workers wake on NOTIFY for new jobs, but a deferred job (a retry, a scheduled broadcast)
@@ -19,15 +23,28 @@ export async function startWorkers(platform: Platform): Promise<void> {
 
   await boss.work(
     queues.sendSms,
-    {
-      includeMetadata: true,
-      localConcurrency: config.SEND_JOBS_PER_WORKER,
-      groupConcurrency: config.SEND_JOBS_PER_CLIENT,
-      ...polling,
-    },
-    async ([job]: JobWithMetadata<SendChunkJob>[]) => {
-      if (job) await sendChunk(platform, job, smsSender(platform));
-    },
+    sendWorkOptions(config),
+    async (jobs: JobWithMetadata<SendChunkJob>[]) =>
+      await runChunks(jobs, platform.logger, (job) =>
+        sendChunk(platform, job, smsSender(platform)),
+      ),
+  );
+
+  await boss.work(
+    queues.sendWhatsapp,
+    sendWorkOptions(config),
+    async (jobs: JobWithMetadata<SendChunkJob>[]) =>
+      await runChunks(jobs, platform.logger, (job) =>
+        sendChunk(platform, job, whatsappSender(platform)),
+      ),
+  );
+
+  const sendEmail = emailSender(platform);
+  await boss.work(
+    queues.sendEmail,
+    sendWorkOptions(config),
+    async (jobs: JobWithMetadata<SendChunkJob>[]) =>
+      await runChunks(jobs, platform.logger, (job) => sendChunk(platform, job, sendEmail)),
   );
 
   await boss.work(queues.reportIngest, polling, async () => {
@@ -41,6 +58,8 @@ export async function startWorkers(platform: Platform): Promise<void> {
       if (job) await startScheduledBroadcast(platform, job.data);
     },
   );
+
+  await startWebhookWorker(platform);
 
   await boss.schedule(queues.maintenanceSweep, "* * * * *");
   await boss.work(queues.maintenanceSweep, async () => {

@@ -2,14 +2,21 @@ import { type Channel, channels } from "@teekrr/shared";
 import { cliActor } from "../../domain/audit.ts";
 import { createKeyword, createTemplate } from "../../domain/templates.ts";
 import { type AdminCommand, optionalFlag, requireFlag, UsageError, uuidFlag } from "../command.ts";
+import { createEmailTemplateCommand } from "./email.ts";
+import { createWhatsAppTemplateCommand } from "./whatsapp.ts";
 
 const statuses = ["approved", "pending", "rejected"] as const;
 
 export const templateCreate: AdminCommand = {
   name: "template:create",
-  usage: "--client ID --channel sms --name N --content TEXT [--status approved|pending]",
+  usage:
+    "--client ID --channel sms --name N --content TEXT [--status approved|pending], or " +
+    "--channel email --subject S --html H --text T, or " +
+    "--channel whatsapp --language en --category MARKETING --components JSON",
   run: async ({ db, flags }) => {
     const channel = requireFlag(flags, "channel");
+    if (channel === "whatsapp") return await createWhatsAppTemplateCommand({ db, flags });
+    if (channel === "email") return await createEmailTemplateCommand({ db, flags });
     if (!channels.includes(channel as Channel))
       throw new UsageError("--channel must be sms, whatsapp or email");
     const status = optionalFlag(flags, "status") ?? "pending";

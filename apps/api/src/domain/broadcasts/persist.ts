@@ -40,8 +40,8 @@ export interface PersistedBroadcast {
 
 const sendQueues: Record<Channel, QueueName> = {
   sms: queues.sendSms,
-  whatsapp: queues.sendSms,
-  email: queues.sendSms,
+  whatsapp: queues.sendWhatsapp,
+  email: queues.sendEmail,
 };
 
 /**

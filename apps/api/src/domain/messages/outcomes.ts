@@ -4,6 +4,7 @@ import { acceptedStatus, predecessorsOf } from "@teekrr/shared";
 import { sql } from "drizzle-orm";
 import { releaseShares, settleShares } from "../ledger.ts";
 import { queryRows } from "../sql.ts";
+import { billedEvents, failedEvents, queueWebhookEvents } from "../webhooks/events.ts";
 
 export interface Accepted {
   messageId: string;
@@ -87,6 +88,8 @@ export async function applySendOutcomes(
       count: settled.length,
       amount: settled.reduce((sum, row) => sum + Number(row.price), 0),
     });
+    // Sandbox messages are free: their `billed` event carries an amount of zero.
+    await queueWebhookEvents(db, batch.clientId, "billed", billedEvents(rows));
     applied.acceptedIds = moved;
     applied.settled = settled.map((row) => ({ messageId: row.id, amount: Number(row.price) }));
   }
@@ -151,6 +154,7 @@ export async function failMessages(
   );
   const ids = rows.map((row) => row.id);
   await recordEvents(db, clientId, ids, "failed", failures);
+  await queueWebhookEvents(db, clientId, "failed", failedEvents(ids, failures));
   const released = rows.filter((row) => row.old_billing === "reserved");
   await releaseShares(db, clientId, broadcastId, {
     count: released.length,

@@ -3,6 +3,7 @@ import type { Channel, MessageStatus } from "@teekrr/shared";
 import { predecessorsOf, statusRank } from "@teekrr/shared";
 import { sql } from "drizzle-orm";
 import { queryRows } from "../sql.ts";
+import { queueReportEvents } from "../webhooks/events.ts";
 import { recordEvents } from "./outcomes.ts";
 
 /** One provider statement about one message, whatever its wire format. */
@@ -14,6 +15,8 @@ export interface StatusReport {
   errorMessage?: string;
   /** Extra provider detail kept in the message's history. */
   detail?: Record<string, unknown>;
+  /** When set, the report applies only if the message went to this address. */
+  recipient?: string;
 }
 
 export interface AppliedReport {
@@ -51,11 +54,19 @@ export async function applyStatusReports(
   reports: StatusReport[],
 ): Promise<ReportResult> {
   if (reports.length === 0) return { applied: [], unknown: [] };
-  const providerIds = [...new Set(reports.map((report) => report.providerMessageId))];
+  const byKey = new Map(
+    reports.map((report) => [`${report.channel}:${report.providerMessageId}`, report]),
+  );
+  const lookups = [...byKey.values()];
+  // Joined on both columns so each report is one probe of the (channel, provider id) index;
+  // matching on the provider id alone scanned the whole index on every batch.
   const found = await queryRows<MessageRow>(
     db,
-    sql`SELECT id, client_id, broadcast_id, channel, recipient, provider_message_id
-      FROM messages WHERE provider_message_id = ANY(${sql.param(providerIds)}::text[])`,
+    sql`SELECT m.id, m.client_id, m.broadcast_id, m.channel, m.recipient, m.provider_message_id
+      FROM unnest(${sql.param(lookups.map((report) => report.channel))}::text[],
+        ${sql.param(lookups.map((report) => report.providerMessageId))}::text[])
+        AS lookup(channel, provider_id)
+      JOIN messages m ON m.channel = lookup.channel AND m.provider_message_id = lookup.provider_id`,
   );
   const byProviderId = new Map(
     found.map((row) => [`${row.channel}:${row.provider_message_id}`, row]),
@@ -67,6 +78,9 @@ export async function applyStatusReports(
     const row = byProviderId.get(`${report.channel}:${report.providerMessageId}`);
     if (!row) {
       unknown.push(report);
+      continue;
+    }
+    if (report.recipient && report.recipient.toLowerCase() !== row.recipient.toLowerCase()) {
       continue;
     }
     const key = `${report.channel}:${report.status}`;
@@ -83,6 +97,7 @@ export async function applyStatusReports(
   for (const [, group] of targets) {
     applied.push(...(await applyToStatus(db, group)));
   }
+  await queueReportEvents(db, applied);
   return { applied, unknown };
 }
 
