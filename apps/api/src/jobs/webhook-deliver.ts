@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import { isoTime, queryRows } from "../domain/sql.ts";
+import { type AttemptOutcome, recordAttempts } from "../domain/webhooks/attempts.ts";
 import { signingHashes } from "../domain/webhooks/endpoints.ts";
 import { deliveriesChannel } from "../domain/webhooks/events.ts";
 import { signatureHeaders } from "../domain/webhooks/signing.ts";
 import { postWebhook } from "../domain/webhooks/transport.ts";
-import { webhookUrlPolicy } from "../domain/webhooks/url-policy.ts";
+import { vetWebhookUrl, webhookUrlPolicy } from "../domain/webhooks/url-policy.ts";
 import type { Platform } from "../platform.ts";
 import { runPool } from "./pool.ts";
 import { queues } from "./queues.ts";
@@ -57,16 +58,43 @@ async function claimDue(platform: Platform): Promise<ClaimedDelivery[]> {
   );
 }
 
-/** Posts every due delivery, batch after batch, until none is due. */
+/**
+ * Posts every due delivery until none is due. Two lanes claim, post and record batches
+ * side by side, so one lane's database writes overlap the other's requests; together they
+ * keep at most `WEBHOOK_CONCURRENCY` requests in flight.
+ */
 export async function drainWebhookDeliveries(platform: Platform): Promise<number> {
+  const perLane = Math.max(1, Math.ceil(platform.config.WEBHOOK_CONCURRENCY / 2));
+  const totals = await Promise.all([drainLane(platform, perLane), drainLane(platform, perLane)]);
+  return totals[0] + totals[1];
+}
+
+async function drainLane(platform: Platform, concurrency: number): Promise<number> {
   const policy = webhookUrlPolicy(platform.config);
   let total = 0;
   for (;;) {
     const batch = await claimDue(platform);
     if (batch.length === 0) return total;
-    await runPool(batch, platform.config.WEBHOOK_CONCURRENCY, async (delivery) => {
-      await attemptDelivery(platform, policy, delivery);
+
+    // One DNS check per URL and batch: the check still happens at delivery time.
+    const vetted = new Map<string, ReturnType<typeof vetWebhookUrl>>();
+    const vet = (url: string) => {
+      let check = vetted.get(url);
+      if (!check) {
+        check = vetWebhookUrl(url, policy);
+        check.catch(() => {});
+        vetted.set(url, check);
+      }
+      return check;
+    };
+    const outcomes: AttemptOutcome[] = [];
+    await runPool(batch, concurrency, async (delivery) => {
+      outcomes.push(await attemptDelivery(platform, policy, vet, delivery));
     });
+    await platform.database.transaction(async ({ tx }) => {
+      await recordAttempts(tx, outcomes, platform.config.WEBHOOK_DISABLE_AFTER_SECONDS);
+    });
+    logFailures(platform, outcomes);
     total += batch.length;
   }
 }
@@ -74,17 +102,21 @@ export async function drainWebhookDeliveries(platform: Platform): Promise<number
 async function attemptDelivery(
   platform: Platform,
   policy: ReturnType<typeof webhookUrlPolicy>,
+  vet: (url: string) => ReturnType<typeof vetWebhookUrl>,
   delivery: ClaimedDelivery,
-): Promise<void> {
-  const { db } = platform.database;
-  const log = platform.logger.child({ clientId: delivery.client_id, deliveryId: delivery.id });
+): Promise<AttemptOutcome> {
   const isTest = delivery.message_id === null;
+  const outcome: AttemptOutcome = {
+    clientId: delivery.client_id,
+    deliveryId: delivery.id,
+    endpointId: delivery.endpoint_id,
+    attempt: delivery.attempts,
+    isTest,
+    retryDelay: retrySchedule(platform)[delivery.attempts - 1],
+    result: null,
+  };
   if (!delivery.url || !delivery.secret_hash || (!delivery.active && !isTest)) {
-    await db.execute(sql`
-      UPDATE webhook_deliveries SET status = 'failed', completed_at = now(),
-        last_error = ${delivery.url ? "Endpoint is disabled" : "Endpoint was deleted"}
-      WHERE client_id = ${delivery.client_id} AND id = ${delivery.id}`);
-    return;
+    return { ...outcome, skipped: delivery.url ? "Endpoint is disabled" : "Endpoint was deleted" };
   }
 
   const headers = signatureHeaders({
@@ -106,46 +138,24 @@ async function attemptDelivery(
     delivery.body,
     policy,
     platform.config.WEBHOOK_TIMEOUT_MS,
+    vet,
   );
+  return { ...outcome, result };
+}
 
-  const schedule = retrySchedule(platform);
-  const delay = schedule[delivery.attempts - 1];
-  const finalFailure = !result.ok && delay === undefined;
-  await platform.database.transaction(async ({ tx }) => {
-    await tx.execute(sql`
-      INSERT INTO webhook_attempts (client_id, delivery_id, attempt, status_code, latency_ms,
-        response_excerpt, error)
-      VALUES (${delivery.client_id}, ${delivery.id}, ${delivery.attempts}, ${result.statusCode},
-        ${result.latencyMs}, ${result.excerpt}, ${result.error})
-      ON CONFLICT DO NOTHING`);
-    await tx.execute(sql`
-      UPDATE webhook_deliveries SET
-        status = ${result.ok ? "succeeded" : finalFailure ? "failed" : "pending"},
-        last_status_code = ${result.statusCode}, last_error = ${result.error},
-        next_attempt_at = now() + ${delay ?? 0} * interval '1 second',
-        completed_at = ${result.ok || finalFailure ? sql`now()` : null}
-      WHERE client_id = ${delivery.client_id} AND id = ${delivery.id}`);
-    if (isTest) return;
-    if (result.ok) {
-      await tx.execute(sql`
-        UPDATE webhook_endpoints SET failing_since = NULL
-        WHERE client_id = ${delivery.client_id} AND id = ${delivery.endpoint_id}
-          AND failing_since IS NOT NULL`);
-      return;
-    }
-    await tx.execute(sql`
-      UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, now()),
-        active = CASE WHEN failing_since < now() - ${platform.config.WEBHOOK_DISABLE_AFTER_SECONDS}
-          * interval '1 second' THEN false ELSE active END,
-        disabled_reason = CASE WHEN failing_since < now() - ${platform.config.WEBHOOK_DISABLE_AFTER_SECONDS}
-          * interval '1 second' THEN 'Every delivery failed for too long' ELSE disabled_reason END,
-        disabled_at = CASE WHEN failing_since < now() - ${platform.config.WEBHOOK_DISABLE_AFTER_SECONDS}
-          * interval '1 second' THEN now() ELSE disabled_at END
-      WHERE client_id = ${delivery.client_id} AND id = ${delivery.endpoint_id} AND active`);
-  });
-  if (!result.ok) {
-    const fields = { attempt: delivery.attempts, status: result.statusCode, error: result.error };
-    if (finalFailure) log.error(fields, "webhook delivery failed for good");
+function logFailures(platform: Platform, outcomes: AttemptOutcome[]): void {
+  for (const outcome of outcomes) {
+    if (!outcome.result || outcome.result.ok) continue;
+    const log = platform.logger.child({
+      clientId: outcome.clientId,
+      deliveryId: outcome.deliveryId,
+    });
+    const fields = {
+      attempt: outcome.attempt,
+      status: outcome.result.statusCode,
+      error: outcome.result.error,
+    };
+    if (outcome.retryDelay === undefined) log.error(fields, "webhook delivery failed for good");
     else log.warn(fields, "webhook delivery failed; will retry");
   }
 }

@@ -70,12 +70,13 @@ export async function postWebhook(
   body: string,
   policy: WebhookUrlPolicy,
   timeoutMs: number,
+  vet: (text: string) => ReturnType<typeof vetWebhookUrl> = (text) => vetWebhookUrl(text, policy),
 ): Promise<PostResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   let vetted: Awaited<ReturnType<typeof vetWebhookUrl>>;
   try {
-    vetted = await vetWebhookUrl(urlText, policy);
+    vetted = await vet(urlText);
   } catch (error) {
     const message =
       (error as { fieldErrors?: { message: string }[] }).fieldErrors?.[0]?.message ??

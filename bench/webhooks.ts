@@ -1,0 +1,131 @@
+/**
+ * `webhooks`: signed deliveries per second to a local receiver, from queued events to the
+ * receiver's 2xx with every attempt logged, against a bare HTTP loop posting the same
+ * bodies unsigned to the same receiver with the same concurrency.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Agent, request } from "undici";
+import { createProviders } from "../apps/api/src/channels/providers.ts";
+import { cliActor } from "../apps/api/src/domain/audit.ts";
+import { createSmsBroadcast } from "../apps/api/src/domain/broadcasts/create-sms.ts";
+import { createClient } from "../apps/api/src/domain/clients.ts";
+import { topUpCredit } from "../apps/api/src/domain/ledger.ts";
+import { createWebhookEndpoint } from "../apps/api/src/domain/webhooks/endpoints.ts";
+import { eventBody, queueWebhookEvents } from "../apps/api/src/domain/webhooks/events.ts";
+import { webhookUrlPolicy } from "../apps/api/src/domain/webhooks/url-policy.ts";
+import { startWebhookWorker } from "../apps/api/src/jobs/webhook-deliver.ts";
+import { createLogger } from "../apps/api/src/logger.ts";
+import { closePlatform, openPlatform } from "../apps/api/src/platform.ts";
+import { benchConfig, benchDatabase, phoneNumbers, report, timed } from "./lib.ts";
+
+const size = Number(process.env.BENCH_SIZE ?? 10_000);
+const database = await benchDatabase();
+const config = benchConfig({
+  ROLE: "worker",
+  SIMULATORS: "false",
+  WEBHOOK_ALLOW_HTTP: "true",
+  WEBHOOK_ALLOW_LOOPBACK: "true",
+});
+const platform = await openPlatform(
+  config,
+  createLogger(config),
+  database.url,
+  createProviders(config, null),
+);
+const { db, sql } = platform.database;
+
+let received = 0;
+const receiver = createServer((req, res) => {
+  req.resume();
+  req.on("end", () => {
+    received++;
+    res.writeHead(204).end();
+  });
+});
+await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+
+const client = await createClient(db, cliActor, { name: "Bench", billing: "prepaid" });
+await topUpCredit(db, client.id, 1_000_000_000, "bench");
+await createSmsBroadcast(
+  { ...platform, config },
+  { clientId: client.id, apiKeyId: null, livemode: true },
+  {
+    campaignName: "bench",
+    type: "quick broadcast",
+    templateContent: "Terima kasih.",
+    recipients: phoneNumbers(size),
+  },
+);
+const messages = await sql`SELECT id, broadcast_id, recipient FROM messages`;
+
+/** The same event bodies the platform sends, posted with no signature and no bookkeeping. */
+async function bareLoop(): Promise<void> {
+  const agent = new Agent({ connections: config.WEBHOOK_CONCURRENCY });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: config.WEBHOOK_CONCURRENCY }, async () => {
+      while (next < messages.length) {
+        const message = messages[next++];
+        const body = eventBody(
+          "delivered",
+          {
+            channel: "sms",
+            messageUuid: message?.id,
+            broadcastUuid: message?.broadcast_id,
+            recipient: message?.recipient,
+          },
+          true,
+        );
+        const response = await request(receiverUrl, {
+          method: "POST",
+          dispatcher: agent,
+          headers: { "content-type": "application/json" },
+          body,
+        });
+        await response.body.dump();
+      }
+    }),
+  );
+  await agent.close();
+}
+
+const reference = await timed(bareLoop);
+received = 0;
+
+await createWebhookEndpoint(db, webhookUrlPolicy(config), cliActor, client.id, {
+  url: receiverUrl,
+  events: ["delivered"],
+});
+const subject = await timed(async () => {
+  await platform.database.transaction(async ({ tx }) => {
+    await queueWebhookEvents(
+      tx,
+      client.id,
+      "delivered",
+      messages.map((message) => ({ messageId: message.id as string })),
+    );
+  });
+  await startWebhookWorker(platform);
+  for (;;) {
+    const [row] =
+      await sql`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'succeeded'`;
+    if ((row?.n as number) >= size) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+});
+
+await report("webhooks", [
+  {
+    scenario: "signed deliveries vs bare loop",
+    size,
+    subjectMs: subject.ms,
+    referenceMs: reference.ms,
+    ratio: reference.ms / subject.ms,
+    goal: 0.6,
+  },
+]);
+receiver.close();
+await closePlatform(platform);
+await database.stop();
