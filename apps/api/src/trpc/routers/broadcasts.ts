@@ -1,0 +1,71 @@
+import { messageStatuses } from "@teekrr/shared";
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { cancelBroadcast } from "../../domain/broadcasts/cancel.ts";
+import {
+  broadcastMessagesCsv,
+  listClientBroadcasts,
+  searchBroadcastMessages,
+} from "../../domain/broadcasts/console-reads.ts";
+import { getBroadcast, getMessage } from "../../domain/broadcasts/read.ts";
+import { broadcastTimeline } from "../../domain/broadcasts/timeline.ts";
+import { clientProcedure, operatorProcedure } from "../procedures.ts";
+
+const broadcastId = z.object({ broadcastUuid: z.string().max(64) });
+
+export const broadcastsRouter = {
+  list: clientProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(200).optional() }))
+    .query(async ({ ctx, input }) => {
+      return await listClientBroadcasts(ctx.platform.database.db, ctx.clientId, input);
+    }),
+
+  detail: clientProcedure.input(broadcastId).query(async ({ ctx, input }) => {
+    return await getBroadcast(ctx.platform.database.db, ctx.clientId, input.broadcastUuid);
+  }),
+
+  timeline: clientProcedure.input(broadcastId).query(async ({ ctx, input }) => {
+    return await broadcastTimeline(ctx.platform.database.db, ctx.clientId, input.broadcastUuid);
+  }),
+
+  messages: clientProcedure
+    .input(
+      broadcastId.extend({
+        query: z.string().max(64).optional(),
+        status: z.enum(messageStatuses).optional(),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const { broadcastUuid, ...options } = input;
+      return await searchBroadcastMessages(
+        ctx.platform.database.db,
+        ctx.clientId,
+        broadcastUuid,
+        options,
+      );
+    }),
+
+  message: clientProcedure
+    .input(z.object({ messageUuid: z.string().max(64) }))
+    .query(async ({ ctx, input }) => {
+      return await getMessage(ctx.platform.database.db, ctx.clientId, input.messageUuid);
+    }),
+
+  exportCsv: clientProcedure.input(broadcastId).query(async ({ ctx, input }) => {
+    const csv = await broadcastMessagesCsv(
+      ctx.platform.database.db,
+      ctx.clientId,
+      input.broadcastUuid,
+    );
+    return { filename: `broadcast-${input.broadcastUuid}.csv`, csv };
+  }),
+
+  cancel: operatorProcedure.input(broadcastId).mutation(async ({ ctx, input }) => {
+    return await cancelBroadcast(
+      ctx.platform.database,
+      ctx.actor,
+      ctx.clientId,
+      input.broadcastUuid,
+    );
+  }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,404 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { formatRinggit } from "@teekrr/shared";
+import { useState } from "react";
+import {
+  Badge,
+  Button,
+  Card,
+  Empty,
+  ErrorNote,
+  Field,
+  Notice,
+  QueryView,
+  time,
+} from "../components/ui.tsx";
+import { useTRPC } from "../lib/trpc.ts";
+import { can, type Viewer } from "./types.ts";
+
+const scopes = [
+  "send_sms",
+  "send_whatsapp",
+  "send_email",
+  "read_messages",
+  "read_billing",
+  "manage_webhooks",
+  "manage_suppressions",
+] as const;
+type Scope = (typeof scopes)[number];
+
+export function ApiScreen({ scope, viewer }: { scope: { clientId?: string }; viewer: Viewer }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const manage = can(viewer, ["owner", "developer"]);
+  const keys = useQuery(trpc.keys.list.queryOptions(scope));
+  const rates = useQuery(trpc.keys.rates.queryOptions(scope));
+  const [shown, setShown] = useState<{ key: string; note: string } | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.keys.list.queryKey() });
+  const rotate = useMutation(
+    trpc.keys.rotate.mutationOptions({
+      onSuccess: (data) => {
+        setShown({
+          key: data.key,
+          note: `The old key works until ${time(data.previousKeyExpiresAt)}.`,
+        });
+        void refresh();
+      },
+    }),
+  );
+  const revoke = useMutation(trpc.keys.revoke.mutationOptions({ onSuccess: () => void refresh() }));
+
+  return (
+    <div className="screen">
+      <h1>API management</h1>
+      {shown ? (
+        <Notice tone="good">
+          <div>Copy this key now; it will not be shown again. {shown.note}</div>
+          <code className="secret" data-testid="new-key">
+            {shown.key}
+          </code>
+          <Button kind="ghost" onClick={() => setShown(null)}>
+            Done
+          </Button>
+        </Notice>
+      ) : null}
+      <div className="grid-2 wide-left">
+        <Card title="API keys">
+          <ErrorNote error={rotate.error ?? revoke.error} />
+          <QueryView query={keys} what="Loading keys">
+            {(rows) =>
+              rows.length === 0 ? (
+                <Empty>No keys yet.</Empty>
+              ) : (
+                <table className="table" data-testid="key-table">
+                  <thead>
+                    <tr>
+                      <th>Name</th>
+                      <th>Prefix</th>
+                      <th>Scopes</th>
+                      <th>IP allow-list</th>
+                      <th>Expires</th>
+                      <th>State</th>
+                      <th />
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {rows.map((key) => (
+                      <tr key={key.id} data-testid={`key-${key.name}`}>
+                        <td>{key.name}</td>
+                        <td className="mono">{key.prefix}…</td>
+                        <td className="small">{key.scopes.join(", ")}</td>
+                        <td className="small">{key.ipAllowlist.join(", ") || "any"}</td>
+                        <td>{time(key.expiresAt)}</td>
+                        <td>
+                          <Badge value={key.state} />
+                        </td>
+                        <td className="actions">
+                          {manage && key.state === "active" ? (
+                            <>
+                              <Button
+                                kind="ghost"
+                                onClick={() => rotate.mutate({ ...scope, keyId: key.id })}
+                              >
+                                Rotate
+                              </Button>
+                              <Button
+                                kind="danger"
+                                onClick={() => revoke.mutate({ ...scope, keyId: key.id })}
+                              >
+                                Revoke
+                              </Button>
+                            </>
+                          ) : null}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )
+            }
+          </QueryView>
+        </Card>
+        <div className="stack">
+          {manage ? (
+            <CreateKey
+              scope={scope}
+              onCreated={(key) => {
+                setShown({ key, note: "" });
+                void refresh();
+              }}
+            />
+          ) : null}
+          <Card title="Rates">
+            <QueryView query={rates} what="Loading rates">
+              {(r) => (
+                <table className="table">
+                  <tbody>
+                    <tr>
+                      <td>SMS</td>
+                      <td>{formatRinggit(r.sms.perSegment)} per segment</td>
+                    </tr>
+                    <tr>
+                      <td>WhatsApp</td>
+                      <td>{formatRinggit(r.whatsapp.perMessage)} per message</td>
+                    </tr>
+                    <tr>
+                      <td>Email</td>
+                      <td>{formatRinggit(r.email.perMessage)} per message</td>
+                    </tr>
+                  </tbody>
+                </table>
+              )}
+            </QueryView>
+          </Card>
+        </div>
+      </div>
+      {can(viewer, ["owner", "developer", "finance", "staff_admin", "staff_finance"]) ? (
+        <div className="grid-2">
+          <UsageLog scope={scope} />
+          <Webhooks scope={scope} manage={manage} />
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function CreateKey(props: { scope: { clientId?: string }; onCreated: (key: string) => void }) {
+  const trpc = useTRPC();
+  const [name, setName] = useState("");
+  const [chosen, setChosen] = useState<Scope[]>(["send_sms"]);
+  const [allowlist, setAllowlist] = useState("");
+  const [expires, setExpires] = useState("");
+  const create = useMutation(
+    trpc.keys.create.mutationOptions({
+      onSuccess: (data) => {
+        props.onCreated(data.key);
+        setName("");
+      },
+    }),
+  );
+  const toggle = (value: Scope) =>
+    setChosen((current) =>
+      current.includes(value) ? current.filter((s) => s !== value) : [...current, value],
+    );
+
+  return (
+    <Card title="New key">
+      <Field label="Name">
+        <input value={name} onChange={(e) => setName(e.target.value)} data-testid="key-name" />
+      </Field>
+      <div className="field">
+        <span className="field-label">Scopes</span>
+        <div className="checks">
+          {scopes.map((value) => (
+            <label key={value} className="check">
+              <input
+                type="checkbox"
+                checked={chosen.includes(value)}
+                onChange={() => toggle(value)}
+              />
+              {value}
+            </label>
+          ))}
+        </div>
+      </div>
+      <Field
+        label="IP allow-list"
+        hint="Addresses or CIDR ranges, comma separated; empty allows any."
+      >
+        <input
+          value={allowlist}
+          onChange={(e) => setAllowlist(e.target.value)}
+          placeholder="203.0.113.0/24"
+        />
+      </Field>
+      <Field label="Expires (optional)">
+        <input type="date" value={expires} onChange={(e) => setExpires(e.target.value)} />
+      </Field>
+      <ErrorNote error={create.error} />
+      <Button
+        kind="primary"
+        disabled={!name || chosen.length === 0 || create.isPending}
+        testId="create-key"
+        onClick={() =>
+          create.mutate({
+            ...props.scope,
+            name,
+            scopes: chosen,
+            ipAllowlist: allowlist
+              .split(",")
+              .map((s) => s.trim())
+              .filter(Boolean),
+            expiresAt: expires ? new Date(`${expires}T23:59:59+08:00`).toISOString() : null,
+          })
+        }
+      >
+        Create key
+      </Button>
+    </Card>
+  );
+}
+
+function UsageLog({ scope }: { scope: { clientId?: string } }) {
+  const trpc = useTRPC();
+  const usage = useQuery(trpc.usage.list.queryOptions({ ...scope, limit: 50 }));
+  return (
+    <Card title="Usage log">
+      <QueryView query={usage} what="Loading usage">
+        {(page) =>
+          page.items.length === 0 ? (
+            <Empty>No API calls yet.</Empty>
+          ) : (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Time</th>
+                  <th>Method</th>
+                  <th>Path</th>
+                  <th>Status</th>
+                  <th>Latency</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map((call) => (
+                  <tr key={call.requestId}>
+                    <td>{time(call.at)}</td>
+                    <td>{call.method}</td>
+                    <td className="mono">{call.path}</td>
+                    <td>{call.status}</td>
+                    <td>{call.latencyMs} ms</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </QueryView>
+    </Card>
+  );
+}
+
+function Webhooks({ scope, manage }: { scope: { clientId?: string }; manage: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const endpoints = useQuery(trpc.webhooks.list.queryOptions(scope));
+  const [url, setUrl] = useState("");
+  const [secret, setSecret] = useState<string | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const create = useMutation(
+    trpc.webhooks.create.mutationOptions({
+      onSuccess: (data) => {
+        setSecret(data.secret);
+        setUrl("");
+        void queryClient.invalidateQueries({ queryKey: trpc.webhooks.list.queryKey() });
+      },
+    }),
+  );
+  return (
+    <Card title="Webhook endpoints">
+      {secret ? (
+        <Notice tone="good">
+          Signing secret, shown once: <code className="secret">{secret}</code>
+        </Notice>
+      ) : null}
+      <QueryView query={endpoints} what="Loading endpoints">
+        {(rows) =>
+          rows.length === 0 ? (
+            <Empty>No endpoints registered.</Empty>
+          ) : (
+            <ul className="list">
+              {rows.map((endpoint) => (
+                <li key={endpoint.id}>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => setOpen(open === endpoint.id ? null : endpoint.id)}
+                  >
+                    {endpoint.url}
+                  </button>{" "}
+                  <Badge value={endpoint.active ? "active" : "disabled"} />
+                  {open === endpoint.id ? (
+                    <Deliveries scope={scope} endpointId={endpoint.id} manage={manage} />
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </QueryView>
+      {manage ? (
+        <div className="form-row">
+          <Field label="New endpoint URL">
+            <input
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              placeholder="https://example.com/hooks"
+            />
+          </Field>
+          <Button disabled={!url} onClick={() => create.mutate({ ...scope, url })}>
+            Add
+          </Button>
+        </div>
+      ) : null}
+      <ErrorNote error={create.error} />
+    </Card>
+  );
+}
+
+function Deliveries(props: { scope: { clientId?: string }; endpointId: string; manage: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const input = { ...props.scope, endpointId: props.endpointId };
+  const deliveries = useQuery(trpc.webhooks.deliveries.queryOptions(input));
+  const refresh = () =>
+    queryClient.invalidateQueries({ queryKey: trpc.webhooks.deliveries.queryKey() });
+  const test = useMutation(trpc.webhooks.test.mutationOptions({ onSuccess: () => void refresh() }));
+  const resend = useMutation(
+    trpc.webhooks.resend.mutationOptions({ onSuccess: () => void refresh() }),
+  );
+  return (
+    <div className="nested">
+      {props.manage ? (
+        <Button kind="ghost" onClick={() => test.mutate(input)}>
+          Send test event
+        </Button>
+      ) : null}
+      <ErrorNote error={test.error ?? resend.error} />
+      <QueryView query={deliveries} what="Loading deliveries">
+        {(page) =>
+          page.items.length === 0 ? (
+            <Empty>No deliveries yet.</Empty>
+          ) : (
+            <table className="table">
+              <tbody>
+                {page.items.map((delivery) => (
+                  <tr key={delivery.id}>
+                    <td>{delivery.event}</td>
+                    <td>
+                      <Badge value={delivery.status} />
+                    </td>
+                    <td>{delivery.attempts} attempts</td>
+                    <td className="small">
+                      {delivery.lastStatusCode ?? delivery.lastError ?? ""}{" "}
+                      {delivery.attemptLog.at(-1)?.latencyMs ?? ""}
+                      {delivery.attemptLog.length ? " ms" : ""}
+                    </td>
+                    <td>
+                      {props.manage ? (
+                        <Button
+                          kind="ghost"
+                          onClick={() => resend.mutate({ ...props.scope, deliveryId: delivery.id })}
+                        >
+                          Re-send
+                        </Button>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </QueryView>
+    </div>
+  );
+}

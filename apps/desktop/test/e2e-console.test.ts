@@ -1,0 +1,217 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliActor } from "../../api/src/domain/audit.ts";
+import { createKeyword, createTemplate } from "../../api/src/domain/templates.ts";
+import { createUser, type UserRole } from "../../api/src/domain/users.ts";
+import {
+  createTestClient,
+  startTestPlatform,
+  type TestClient,
+  type TestPlatform,
+} from "../../api/test/harness.ts";
+import { serveConsole } from "./serve-console.ts";
+
+const chromiumPath = "/usr/bin/chromium";
+const hasChromium = existsSync(chromiumPath);
+if (!hasChromium) {
+  console.warn(
+    `console e2e tests skipped: ${chromiumPath} is not installed (apt-get install chromium)`,
+  );
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const desktopRoot = resolve(here, "..");
+const screenshots = resolve(here, "../../../docs/screenshots");
+const password = "console e2e password";
+
+let platform: TestPlatform;
+let consoleServer: { url: string; close(): Promise<void> };
+let browser: Browser;
+let clientA: TestClient;
+let clientB: TestClient;
+
+async function userFor(role: UserRole, clientId: string | null): Promise<string> {
+  const email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.my`;
+  await createUser(platform.db, cliActor, { email, password, role, clientId });
+  return email;
+}
+
+async function signIn(email: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+  page.on("pageerror", (error) => console.error("page error:", error.message));
+  await page.goto(consoleServer.url);
+  await page.getByTestId("email").fill(email);
+  await page.getByTestId("password").fill(password);
+  await page.getByTestId("sign-in").click();
+  await page.getByTestId("sign-out").waitFor();
+  return page;
+}
+
+async function snap(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: resolve(screenshots, `${name}.png`), fullPage: true });
+}
+
+describe.skipIf(!hasChromium)("the web console in headless Chromium", () => {
+  beforeAll(async () => {
+    const build = spawnSync(
+      process.execPath,
+      [
+        resolve(desktopRoot, "../../node_modules/vite/bin/vite.js"),
+        "build",
+        "--config",
+        "vite.console.config.ts",
+        "--logLevel",
+        "error",
+      ],
+      { cwd: desktopRoot, encoding: "utf8" },
+    );
+    if (build.status !== 0) throw new Error(`console build failed: ${build.stderr}`);
+    mkdirSync(screenshots, { recursive: true });
+
+    platform = await startTestPlatform();
+    clientA = await createTestClient(platform.db, { name: "Kedai Aina", credit: 50_000 });
+    clientB = await createTestClient(platform.db, { name: "Bengkel Ben", credit: 50_000 });
+    for (const [name, content, status] of [
+      ["welcome", "Hi {name}, welcome to Kedai Aina. Reply STOP to opt out.", "approved"],
+      ["weekly deals", "This week at Kedai Aina: 20% off rice and oil.", "pending"],
+    ] as const) {
+      await createTemplate(platform.db, cliActor, {
+        clientId: clientA.clientId,
+        channel: "sms",
+        name,
+        content,
+        status,
+      });
+    }
+    await createKeyword(platform.db, cliActor, clientA.clientId, "AINA");
+    consoleServer = await serveConsole(resolve(desktopRoot, "out/console"), platform.url);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await consoleServer?.close();
+    await platform?.close();
+  });
+
+  it("an operator imports a CSV, sees the cost, sends, and sees it delivered", async () => {
+    const page = await signIn(await userFor("operator", clientA.clientId));
+    const csv =
+      "name,mobile\nAina,012-345 6789\nBen,0129999981\nBad,12345\nAina twice,+60123456789\n";
+
+    await page.getByTestId("campaign").fill("Hari Raya promo");
+    await page.getByTestId("content").fill("Hi {name}, Hari Raya deals at Kedai Aina");
+    await page.getByTestId("csv-file").setInputFiles({
+      name: "recipients.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(csv),
+    });
+    await page.getByTestId("phone-column").selectOption({ label: "mobile" });
+    await expect.poll(() => page.getByTestId("cost").textContent()).toContain("RM0.10");
+    const report = await page.getByTestId("recipient-report").textContent();
+    const preview = await page.getByTestId("sms-preview").textContent();
+    await snap(page, "compose");
+    await page.getByTestId("send").click();
+    await page.getByTestId("sent").waitFor();
+
+    expect(report).toContain("Row 3");
+    expect(report).toContain("Row 4");
+    expect(preview).toBe("RM0.00 Hi Aina, Hari Raya deals at Kedai Aina");
+
+    await page.getByTestId("nav-broadcasts").click();
+    await page.getByText("Hari Raya promo").click();
+    await expect
+      .poll(() => page.getByTestId("count-delivered").textContent(), { timeout: 30_000 })
+      .toContain("2");
+    await page.getByTestId("broadcast-chart").waitFor();
+    await page.getByText("+60123456789").click();
+    await page.locator(".timeline li").nth(3).waitFor();
+    await snap(page, "broadcast-detail");
+    await page.getByText("← Broadcasts").click();
+    await page.getByTestId("broadcast-table").waitFor();
+    await snap(page, "broadcasts");
+    await page.close();
+  });
+
+  it("a developer creates, rotates and revokes a key", async () => {
+    const page = await signIn(await userFor("developer", clientA.clientId));
+    await page.getByTestId("nav-api").click();
+
+    await page.getByTestId("key-name").fill("CRM sync");
+    await page.getByTestId("create-key").click();
+    const created = await page.getByTestId("new-key").textContent();
+    const row = page.getByTestId("key-CRM sync").filter({ hasText: "active" });
+    await row.getByText("Rotate").click();
+    await expect.poll(() => page.getByTestId("new-key").textContent()).not.toBe(created);
+    const rotated = await page.getByTestId("new-key").textContent();
+    await snap(page, "api-management");
+    await page
+      .getByTestId("key-CRM sync")
+      .filter({ hasText: "active" })
+      .first()
+      .getByText("Revoke")
+      .click();
+    await expect
+      .poll(() => page.getByTestId("key-CRM sync").filter({ hasText: "revoked" }).count())
+      .toBe(1);
+
+    expect(created).toMatch(/^tk_live_/);
+    expect(rotated).toMatch(/^tk_live_/);
+    await page.close();
+  });
+
+  it("staff finance tops up a client and sees the ledger entry", async () => {
+    const page = await signIn(await userFor("staff_finance", null));
+    await page.getByTestId("nav-finance").click();
+    await page.getByTestId("client-picker").selectOption({ label: "Bengkel Ben" });
+    await page.getByTestId("balance").waitFor();
+
+    await page.getByTestId("amount").fill("25.50");
+    await page.getByTestId("reason").fill("Bank transfer 0042");
+    await page.getByTestId("top-up").click();
+
+    await expect.poll(() => page.getByTestId("balance").textContent()).toContain("RM525.50");
+    await expect
+      .poll(() => page.getByTestId("ledger-table").textContent())
+      .toContain("Bank transfer 0042");
+    await snap(page, "finance");
+    await page.getByTestId("nav-audit").click();
+    await expect
+      .poll(() => page.getByTestId("audit-table").textContent())
+      .toContain("credit.top_up");
+    await page.getByTestId("client-picker").selectOption({ label: "Kedai Aina" });
+    await expect
+      .poll(() => page.getByTestId("audit-table").textContent())
+      .toContain("template.create");
+    await snap(page, "audit-log");
+    await page.getByTestId("nav-templates").click();
+    await page.getByText("weekly deals").waitFor();
+    await snap(page, "templates");
+    await page.close();
+  });
+
+  it("an operator of one client cannot see another client's broadcasts", async () => {
+    const page = await signIn(await userFor("operator", clientB.clientId));
+    await page.getByTestId("nav-broadcasts").click();
+
+    await page.getByText("No broadcasts yet").waitFor();
+
+    expect(await page.content()).not.toContain("Hari Raya promo");
+    await page.close();
+  });
+});
