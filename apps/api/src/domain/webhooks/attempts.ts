@@ -68,7 +68,7 @@ export async function recordAttempts(
       ${column(posted, (o) => o.deliveryId)}::uuid[], ${column(posted, finalState)}::text[],
       ${column(posted, (o) => result(o).statusCode)}::int[],
       ${column(posted, (o) => result(o).error)}::text[],
-      ${column(posted, (o) => o.retryDelay ?? 0)}::int[])
+      ${column(posted, (o) => o.retryDelay ?? 0)}::float8[])
       AS i(client_id, id, state, status_code, error, delay)
     WHERE d.client_id = i.client_id AND d.id = i.id`);
 
