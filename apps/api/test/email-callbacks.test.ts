@@ -2,23 +2,9 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SnsSimulator } from "../src/simulators/sns-simulator.ts";
-import {
-  callbackCount,
-  createApprovedEmailTemplate,
-  eventsOf,
-  type MessageState,
-  sendEmail,
-  suppressionsOf,
-  waitForStatuses,
-} from "./email-helpers.ts";
-import {
-  api,
-  createTestClient,
-  startTestPlatform,
-  type TestClient,
-  type TestPlatform,
-  waitFor,
-} from "./harness.ts";
+import { callbackCount, createEmailClient, sendEmail, suppressionsOf } from "./email-helpers.ts";
+import { api, startTestPlatform, type TestClient, type TestPlatform, waitFor } from "./harness.ts";
+import { eventsOf, type MessageRow, waitForStatuses } from "./message-helpers.ts";
 
 let platform: TestPlatform;
 let client: TestClient;
@@ -26,8 +12,7 @@ let sns: SnsSimulator;
 
 beforeAll(async () => {
   platform = await startTestPlatform();
-  client = await createTestClient(platform.db, { credit: 10_000 });
-  await createApprovedEmailTemplate(platform.db, client.clientId);
+  client = await createEmailClient(platform.db, { credit: 10_000 });
   sns = platform.runtime.simulators?.sns as SnsSimulator;
 });
 afterAll(async () => {
@@ -35,18 +20,18 @@ afterAll(async () => {
 });
 
 /** A message SES accepted and the simulator reports nothing about, left at `send`. */
-async function acceptedMessage(): Promise<MessageState> {
+async function acceptedMessage(): Promise<MessageRow> {
   const address = `noreport+${randomUUID().slice(0, 8)}@example.com`;
   const response = await sendEmail(platform, client.key, [address]);
   expect(response.status).toBe(202);
-  const [row] = await waitForStatuses(platform, response.body.data.broadcastUuid, {
+  const [row] = await waitForStatuses(platform.db, response.body.data.broadcastUuid, {
     [address]: "send",
   });
-  return row as MessageState;
+  return row as MessageRow;
 }
 
 /** The SES event AWS documents, for one of our messages. */
-function sesEvent(message: MessageState, kind: "Delivery" | "Bounce" | "Complaint") {
+function sesEvent(message: MessageRow, kind: "Delivery" | "Bounce" | "Complaint") {
   const mail = {
     timestamp: new Date().toISOString(),
     source: "sandbox@teekrr.test",

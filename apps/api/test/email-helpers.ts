@@ -2,7 +2,7 @@ import type { Database } from "@teekrr/db";
 import { sql } from "drizzle-orm";
 import { cliActor } from "../src/domain/audit.ts";
 import { createEmailTemplate } from "../src/domain/email/templates.ts";
-import { api, type TestPlatform, waitFor } from "./harness.ts";
+import { api, createTestClient, type TestClient, type TestPlatform } from "./harness.ts";
 
 export async function createApprovedEmailTemplate(
   db: Database,
@@ -19,6 +19,16 @@ export async function createApprovedEmailTemplate(
   });
 }
 
+/** A test client, as `createTestClient` makes one, with the approved `welcome` template. */
+export async function createEmailClient(
+  db: Database,
+  options: Parameters<typeof createTestClient>[1] = {},
+): Promise<TestClient> {
+  const client = await createTestClient(db, options);
+  await createApprovedEmailTemplate(db, client.clientId);
+  return client;
+}
+
 export function emailBody(recipients: string[], extra: Record<string, unknown> = {}) {
   return {
     campaignName: "Email launch",
@@ -30,50 +40,10 @@ export function emailBody(recipients: string[], extra: Record<string, unknown> =
   };
 }
 
-export interface MessageState {
-  id: string;
-  recipient: string;
-  status: string;
-  provider_message_id: string | null;
-  billing_state: string;
-}
-
-export async function messagesOf(db: Database, broadcastId: string): Promise<MessageState[]> {
-  const rows = await db.execute(sql`SELECT id, recipient, status, provider_message_id, billing_state
-    FROM messages WHERE broadcast_id = ${broadcastId} ORDER BY seq`);
-  return rows as unknown as MessageState[];
-}
-
-/** Waits until every message of the broadcast has reached one of `statuses` by recipient. */
-export async function waitForStatuses(
-  platform: TestPlatform,
-  broadcastId: string,
-  expected: Record<string, string>,
-): Promise<MessageState[]> {
-  return await waitFor(
-    async () => {
-      const rows = await messagesOf(platform.db, broadcastId);
-      const done = rows.every((row) => expected[row.recipient] === row.status);
-      return done && rows.length === Object.keys(expected).length ? rows : null;
-    },
-    30_000,
-    `statuses ${JSON.stringify(expected)}`,
-  ).catch(async (error) => {
-    console.error(JSON.stringify(await messagesOf(platform.db, broadcastId)));
-    throw error;
-  });
-}
-
 export async function suppressionsOf(db: Database, clientId: string) {
   const rows = await db.execute(sql`SELECT address, reason, message_id FROM suppressions
     WHERE client_id = ${clientId} ORDER BY address`);
   return rows as unknown as { address: string; reason: string; message_id: string | null }[];
-}
-
-export async function eventsOf(db: Database, messageId: string) {
-  const rows = await db.execute(sql`SELECT status, detail FROM message_events
-    WHERE message_id = ${messageId} ORDER BY occurred_at, status`);
-  return rows as unknown as { status: string; detail: Record<string, unknown> | null }[];
 }
 
 export async function callbackCount(db: Database): Promise<number> {

@@ -3,13 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliActor } from "../src/domain/audit.ts";
 import { setEmailSender } from "../src/domain/email/senders.ts";
 import { verifyLedger } from "../src/domain/ledger.ts";
-import {
-  createApprovedEmailTemplate,
-  eventsOf,
-  sendEmail,
-  suppressionsOf,
-  waitForStatuses,
-} from "./email-helpers.ts";
+import { createEmailClient, sendEmail, suppressionsOf } from "./email-helpers.ts";
 import {
   api,
   createTestClient,
@@ -18,14 +12,14 @@ import {
   type TestPlatform,
   waitFor,
 } from "./harness.ts";
+import { eventsOf, waitForStatuses } from "./message-helpers.ts";
 
 let platform: TestPlatform;
 let client: TestClient;
 
 beforeAll(async () => {
   platform = await startTestPlatform();
-  client = await createTestClient(platform.db, { credit: 10_000 });
-  await createApprovedEmailTemplate(platform.db, client.clientId);
+  client = await createEmailClient(platform.db, { credit: 10_000 });
   await setEmailSender(platform.db, cliActor, {
     clientId: client.clientId,
     fromAddress: "news@kedai.example.com",
@@ -64,7 +58,7 @@ describe("an email broadcast end to end", () => {
       suppressedRecipients: [],
     });
     const broadcastId = response.body.data.broadcastUuid as string;
-    const rows = await waitForStatuses(platform, broadcastId, {
+    const rows = await waitForStatuses(platform.db, broadcastId, {
       "alice@example.com": "delivered",
       "bounce+1@example.com": "bounced",
       "softbounce+1@example.com": "send",
@@ -130,7 +124,7 @@ describe("an email broadcast end to end", () => {
       suppressed: 2,
       suppressedRecipients: ["bounce+1@example.com", "complaint+1@example.com"],
     });
-    await waitForStatuses(platform, response.body.data.broadcastUuid, {
+    await waitForStatuses(platform.db, response.body.data.broadcastUuid, {
       "bob@example.com": "delivered",
     });
     const after = await balanceOf(client.clientId);
@@ -152,7 +146,7 @@ describe("an email broadcast end to end", () => {
     });
 
     expect(response.status).toBe(202);
-    const [row] = await waitForStatuses(platform, response.body.data.broadcastUuid, {
+    const [row] = await waitForStatuses(platform.db, response.body.data.broadcastUuid, {
       "carol@example.com": "delivered",
     });
     const store = await request(`${platform.runtime.simulators?.ses.url}/store`);
@@ -172,14 +166,13 @@ describe("an email broadcast end to end", () => {
   });
 
   it("sends sandbox broadcasts to the emulator free of charge", async () => {
-    const sandbox = await createTestClient(platform.db, { credit: 0, test: true });
-    await createApprovedEmailTemplate(platform.db, sandbox.clientId);
+    const sandbox = await createEmailClient(platform.db, { credit: 0, test: true });
 
     const response = await sendEmail(platform, sandbox.key, ["dave@example.com"]);
 
     expect(response.status).toBe(202);
     expect(response.body.data).toMatchObject({ queued: 1, reserved: 0 });
-    const [row] = await waitForStatuses(platform, response.body.data.broadcastUuid, {
+    const [row] = await waitForStatuses(platform.db, response.body.data.broadcastUuid, {
       "dave@example.com": "delivered",
     });
     expect(row?.billing_state).toBe("free");
@@ -230,8 +223,7 @@ describe("POST /email refusals", () => {
   });
 
   it("answers 402 without creating anything when credit is short", async () => {
-    const poor = await createTestClient(platform.db, { credit: 1 });
-    await createApprovedEmailTemplate(platform.db, poor.clientId);
+    const poor = await createEmailClient(platform.db, { credit: 1 });
 
     const response = await sendEmail(platform, poor.key, ["a@example.com", "b@example.com"]);
 

@@ -8,7 +8,7 @@ import { snsTrustFor } from "../src/channels/email-providers.ts";
 import { classifySesError, createSesProvider, formatFromAddress } from "../src/channels/ses.ts";
 import { parseSesNotification } from "../src/channels/ses-notifications.ts";
 import { isTrustedSnsUrl } from "../src/channels/sns-signature.ts";
-import { claimSendSlots } from "../src/domain/send-pacing.ts";
+import { claimSendPermits } from "../src/domain/send-pacing.ts";
 import { configFor } from "../src/env.ts";
 import { type SesEmulator, startSesEmulator } from "../src/simulators/ses-emulator.ts";
 import { startTestPlatform, type TestPlatform } from "./harness.ts";
@@ -155,7 +155,7 @@ describe("parsing SES notifications", () => {
 describe("send pacing", () => {
   it("never grants more than the rate in any second, however many claim at once", async () => {
     const claims = await Promise.all(
-      Array.from({ length: 40 }, () => claimSendSlots(platform.db, "test:pacing", 1, 5)),
+      Array.from({ length: 40 }, () => claimSendPermits(platform.db, "ses:test", 1, 5)),
     );
 
     const perWindow = new Map<number, number>();

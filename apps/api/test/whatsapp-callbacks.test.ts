@@ -2,16 +2,13 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyLedger } from "../src/domain/ledger.ts";
 import { api, startTestPlatform, type TestPlatform, waitFor } from "./harness.ts";
+import { historyOf, type MessageRow, messagesOf, waitForStatuses } from "./message-helpers.ts";
 import {
   createWhatsAppClient,
-  historyOf,
-  type MessageRow,
-  messagesOf,
   metaStatus,
   metaWebhook,
   signMeta,
   type WhatsAppClient,
-  waitForStatuses,
   whatsappBody,
 } from "./whatsapp-helpers.ts";
 

@@ -1,13 +1,12 @@
 import { createHmac, randomInt } from "node:crypto";
 import type { Database } from "@teekrr/db";
-import { sql } from "drizzle-orm";
 import { type ApiScope, apiScopes } from "../src/domain/api-keys.ts";
 import { cliActor } from "../src/domain/audit.ts";
 import { createSecretBox } from "../src/domain/encryption.ts";
 import { configureWhatsApp } from "../src/domain/whatsapp/config.ts";
 import { createWhatsAppTemplate } from "../src/domain/whatsapp/templates.ts";
 import type { Config } from "../src/env.ts";
-import { createTestClient, type TestClient, waitFor } from "./harness.ts";
+import { createTestClient, type TestClient } from "./harness.ts";
 
 export interface WhatsAppClient extends TestClient {
   phoneNumberId: string;
@@ -99,56 +98,6 @@ export function whatsappBody(overrides: Record<string, unknown> = {}): Record<st
 
 export function signMeta(secret: string, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
-}
-
-export interface MessageRow {
-  id: string;
-  recipient: string;
-  status: string;
-  billing_state: string;
-  provider_message_id: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  attempts: number;
-}
-
-export async function messagesOf(db: Database, broadcastId: string): Promise<MessageRow[]> {
-  return (await db.execute(sql`SELECT id, recipient, status, billing_state, provider_message_id,
-      error_code, error_message, attempts
-    FROM messages WHERE broadcast_id = ${broadcastId} ORDER BY seq`)) as unknown as MessageRow[];
-}
-
-/** Waits until every message of the broadcast has the status the test expects. */
-export async function waitForStatuses(
-  db: Database,
-  broadcastId: string,
-  expected: Record<string, string>,
-  timeoutMs = 30_000,
-): Promise<MessageRow[]> {
-  let last: MessageRow[] = [];
-  try {
-    return await waitFor(
-      async () => {
-        last = await messagesOf(db, broadcastId);
-        const matches = last.every((row) => expected[row.recipient] === row.status);
-        return matches && last.length === Object.keys(expected).length ? last : null;
-      },
-      timeoutMs,
-      "message statuses",
-    );
-  } catch (error) {
-    throw new Error(
-      `${(error as Error).message}: ${JSON.stringify(last.map((r) => [r.recipient, r.status]))}`,
-    );
-  }
-}
-
-export async function historyOf(db: Database, messageId: string): Promise<string[]> {
-  const rows = (await db.execute(sql`SELECT status FROM message_events
-    WHERE message_id = ${messageId} ORDER BY occurred_at, status`)) as unknown as {
-    status: string;
-  }[];
-  return rows.map((row) => row.status);
 }
 
 /** A status webhook as Meta posts it, with any number of entries and changes. */

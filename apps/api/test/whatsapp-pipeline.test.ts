@@ -2,15 +2,9 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyLedger } from "../src/domain/ledger.ts";
 import { api, startTestPlatform, type TestPlatform } from "./harness.ts";
+import { historyOf, messagesOf, waitForStatuses } from "./message-helpers.ts";
 import { clientCredit } from "./sms-helpers.ts";
-import {
-  createWhatsAppClient,
-  historyOf,
-  messagesOf,
-  type WhatsAppClient,
-  waitForStatuses,
-  whatsappBody,
-} from "./whatsapp-helpers.ts";
+import { createWhatsAppClient, type WhatsAppClient, whatsappBody } from "./whatsapp-helpers.ts";
 
 let platform: TestPlatform;
 let client: WhatsAppClient;

@@ -11,13 +11,9 @@ import {
   type TestClient,
   type TestPlatform,
 } from "./harness.ts";
+import { waitForStatuses } from "./message-helpers.ts";
 import { countClientRows } from "./sms-helpers.ts";
-import {
-  createWhatsAppClient,
-  type WhatsAppClient,
-  waitForStatuses,
-  whatsappBody,
-} from "./whatsapp-helpers.ts";
+import { createWhatsAppClient, type WhatsAppClient, whatsappBody } from "./whatsapp-helpers.ts";
 
 let platform: TestPlatform;
 let client: WhatsAppClient;

@@ -2,8 +2,9 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyLedger } from "../src/domain/ledger.ts";
 import { api, startTestPlatform, type TestPlatform, waitFor } from "./harness.ts";
+import { historyOf } from "./message-helpers.ts";
 import { clientCredit } from "./sms-helpers.ts";
-import { createWhatsAppClient, historyOf, type WhatsAppClient } from "./whatsapp-helpers.ts";
+import { createWhatsAppClient, type WhatsAppClient } from "./whatsapp-helpers.ts";
 
 let platform: TestPlatform;
 

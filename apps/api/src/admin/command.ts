@@ -60,6 +60,52 @@ export function uuidFlag(flags: Flags, name: string): string {
   return value;
 }
 
+/** The approval states a template can be given from the command line. */
+export const templateStatuses = ["approved", "pending", "rejected"] as const;
+export type TemplateStatusFlag = (typeof templateStatuses)[number];
+
+/** `--status` of a template: `fallback` when the flag is absent, required when that is null. */
+export function templateStatusFlag(
+  flags: Flags,
+  fallback: TemplateStatusFlag | null,
+): TemplateStatusFlag {
+  const status = optionalFlag(flags, "status") ?? fallback;
+  if (!templateStatuses.includes(status as TemplateStatusFlag)) {
+    throw new UsageError("--status must be approved, pending or rejected");
+  }
+  return status as TemplateStatusFlag;
+}
+
+/** What every `template:create` prints, whatever the channel. */
+export function createdTemplate(template: {
+  id: string;
+  channel: string;
+  name: string;
+  status: string;
+}) {
+  return {
+    id: template.id,
+    channel: template.channel,
+    name: template.name,
+    status: template.status,
+  };
+}
+
+/**
+ * The flags among `names` (field name to flag name) that were given, each with a value,
+ * under their field names; absent flags are left out rather than set to undefined.
+ */
+export function givenFlags<Field extends string>(
+  flags: Flags,
+  names: Record<Field, string>,
+): Partial<Record<Field, string>> {
+  const given: Partial<Record<Field, string>> = {};
+  for (const [field, flag] of Object.entries(names) as [Field, string][]) {
+    if (flags[flag] !== undefined) given[field] = requireFlag(flags, flag);
+  }
+  return given;
+}
+
 export function describeError(error: unknown): string {
   if (error instanceof AppError) {
     const fields = error.fieldErrors?.map((f) => `${f.field}: ${f.message}`).join("; ");

@@ -1,5 +1,6 @@
 import { type Executor, keywords, templates } from "@teekrr/db";
 import { AppError, type Channel } from "@teekrr/shared";
+import { and, eq } from "drizzle-orm";
 import { type Actor, recordAudit } from "./audit.ts";
 
 export interface NewTemplate {
@@ -9,6 +10,26 @@ export interface NewTemplate {
   content: string;
   details?: Record<string, unknown>;
   status?: "pending" | "approved" | "rejected";
+}
+
+/** The client's template of `channel` called `name`, whatever its status; or undefined. */
+export async function findTemplateByName(
+  db: Executor,
+  clientId: string,
+  channel: Channel,
+  name: string,
+) {
+  const [template] = await db
+    .select()
+    .from(templates)
+    .where(
+      and(
+        eq(templates.clientId, clientId),
+        eq(templates.channel, channel),
+        eq(templates.name, name),
+      ),
+    );
+  return template;
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -52,7 +73,14 @@ export async function createTemplate(db: Executor, actor: Actor, input: NewTempl
   }
 }
 
-export async function createKeyword(db: Executor, actor: Actor, clientId: string, keyword: string) {
+/** Staff and the command line register approved keywords; a client's own request waits. */
+export async function createKeyword(
+  db: Executor,
+  actor: Actor,
+  clientId: string,
+  keyword: string,
+  status: "pending" | "approved" = "approved",
+) {
   const value = keyword.trim();
   if (!/^[A-Za-z0-9]{1,10}$/.test(value)) {
     throw new AppError("validation_failed", undefined, [
@@ -60,7 +88,10 @@ export async function createKeyword(db: Executor, actor: Actor, clientId: string
     ]);
   }
   try {
-    const [row] = await db.insert(keywords).values({ clientId, keyword: value }).returning();
+    const [row] = await db
+      .insert(keywords)
+      .values({ clientId, keyword: value, status })
+      .returning();
     if (!row) throw new Error("keyword insert returned nothing");
     await recordAudit(db, actor, {
       clientId,

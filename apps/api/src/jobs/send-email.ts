@@ -1,9 +1,9 @@
 import { permanentFailure } from "../channels/send-result.ts";
 import { type EmailBroadcastDetails, renderEmail } from "../domain/email/content.ts";
 import { findSuppressed } from "../domain/email/suppressions.ts";
-import { createSendPacer } from "../domain/send-pacing.ts";
 import type { Platform } from "../platform.ts";
 import type { SendOne } from "./send-chunk.ts";
+import { sendPacers } from "./send-pacers.ts";
 
 function stringValues(variables: Record<string, unknown> | null): Record<string, string> {
   const values: Record<string, string> = {};
@@ -21,11 +21,7 @@ function stringValues(variables: Record<string, unknown> | null): Record<string,
  */
 export function emailSender(platform: Platform): SendOne {
   const { db } = platform.database;
-  const rate = platform.config.SES_MAX_SEND_RATE;
-  const pacers = {
-    live: createSendPacer(db, "ses:live", rate),
-    sandbox: createSendPacer(db, "ses:sandbox", rate),
-  };
+  const pacer = sendPacers(platform).email;
 
   return async (message, broadcast) => {
     const suppressed = await findSuppressed(db, broadcast.clientId, [message.recipient]);
@@ -36,7 +32,7 @@ export function emailSender(platform: Platform): SendOne {
     const details = broadcast.details as unknown as EmailBroadcastDetails;
     const rendered = renderEmail(details, broadcast.content ?? "", stringValues(message.variables));
     const mode = broadcast.livemode ? "live" : "sandbox";
-    await pacers[mode].take();
+    await pacer.take(`ses:${mode}`);
     return await platform.providers.email[mode].send({
       reference: message.id,
       from: details.from,

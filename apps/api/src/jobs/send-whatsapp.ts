@@ -2,22 +2,10 @@ import { permanentFailure } from "../channels/send-result.ts";
 import { createSecretBox } from "../domain/encryption.ts";
 import type { MetaComponent } from "../domain/whatsapp/components.ts";
 import type { WhatsAppBroadcastDetails } from "../domain/whatsapp/create-broadcast.ts";
-import { createPacer, type Pacer } from "../domain/whatsapp/pacing.ts";
 import { loadSenderCredentials, type SenderCredentials } from "../domain/whatsapp/sender.ts";
 import type { Platform } from "../platform.ts";
 import type { SendOne } from "./send-chunk.ts";
-
-/** One pacer per process, shared by all its jobs, so local batches are not wasted. */
-const pacers = new WeakMap<Platform, Pacer>();
-
-function pacerOf(platform: Platform): Pacer {
-  let pacer = pacers.get(platform);
-  if (!pacer) {
-    pacer = createPacer(platform.database.db, platform.config.WHATSAPP_MESSAGES_PER_SECOND);
-    pacers.set(platform, pacer);
-  }
-  return pacer;
-}
+import { sendPacers } from "./send-pacers.ts";
 
 /**
  * Sends one WhatsApp template message from the broadcast's number, paced per number. The
@@ -25,7 +13,7 @@ function pacerOf(platform: Platform): Pacer {
  */
 export function whatsappSender(platform: Platform): SendOne {
   const box = createSecretBox(platform.config.ENCRYPTION_KEY);
-  const pacer = pacerOf(platform);
+  const pacer = sendPacers(platform).whatsapp;
   const credentials = new Map<string, Promise<SenderCredentials | null>>();
 
   return async (message, broadcast) => {
@@ -51,7 +39,7 @@ export function whatsappSender(platform: Platform): SendOne {
 
     // Limitation: Meta has no idempotency key, so a worker that dies after Meta accepted a
     // message but before the batch was written sends that message again on retry.
-    await pacer.take(sender.phoneNumberId);
+    await pacer.take(`whatsapp:${sender.phoneNumberId}`);
     const providers = platform.providers.whatsapp;
     return await (broadcast.livemode ? providers.live : providers.sandbox).send({
       reference: message.id,

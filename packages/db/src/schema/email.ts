@@ -1,5 +1,5 @@
-import { boolean, index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { at, clientId, createdAt, updatedAt } from "./columns.ts";
+import { boolean, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { clientId, createdAt, updatedAt } from "./columns.ts";
 
 /**
  * The address a client's email broadcasts are sent from. Only a verified identity is used;
@@ -37,20 +37,4 @@ export const suppressions = pgTable(
     primaryKey({ columns: [table.clientId, table.address] }),
     index("suppressions_client_created").on(table.clientId, table.createdAt),
   ],
-);
-
-/**
- * Per-second send counters per provider account, shared by every worker process, so a
- * provider's rate limit holds however many workers send. `last_grant` is what the latest
- * claim received, returned by the same statement that updates `used`.
- */
-export const sendPacingWindows = pgTable(
-  "send_pacing_windows",
-  {
-    account: text("account").notNull(),
-    windowStart: at("window_start").notNull(),
-    used: integer("used").notNull(),
-    lastGrant: integer("last_grant").notNull(),
-  },
-  (table) => [primaryKey({ columns: [table.account, table.windowStart] })],
 );

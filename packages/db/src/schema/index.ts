@@ -6,6 +6,7 @@ export * from "./idempotency.ts";
 export * from "./ledger.ts";
 export * from "./messages.ts";
 export * from "./operations.ts";
+export * from "./pacing.ts";
 export * from "./sessions.ts";
 export * from "./templates.ts";
 export * from "./usage.ts";

@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
 import {
-  bigint,
   boolean,
   check,
   customType,
@@ -40,21 +39,6 @@ export const whatsappConfigs = pgTable(
       sql`${table.phoneNumberId} IS NULL OR ${table.accessTokenEncrypted} IS NOT NULL`,
     ),
   ],
-);
-
-/**
- * Messages taken per WhatsApp number per second, shared by every worker process so the
- * per-number pace holds however many workers run. `granted` is what the last taker got.
- */
-export const whatsappSendPacing = pgTable(
-  "whatsapp_send_pacing",
-  {
-    phoneNumberId: text("phone_number_id").notNull(),
-    second: bigint("second", { mode: "number" }).notNull(),
-    count: integer("count").notNull().default(0),
-    granted: integer("granted").notNull().default(0),
-  },
-  (table) => [primaryKey({ columns: [table.phoneNumberId, table.second] })],
 );
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({

@@ -1,11 +1,16 @@
 import { type Channel, channels } from "@teekrr/shared";
 import { cliActor } from "../../domain/audit.ts";
 import { createKeyword, createTemplate } from "../../domain/templates.ts";
-import { type AdminCommand, optionalFlag, requireFlag, UsageError, uuidFlag } from "../command.ts";
+import {
+  type AdminCommand,
+  createdTemplate,
+  requireFlag,
+  templateStatusFlag,
+  UsageError,
+  uuidFlag,
+} from "../command.ts";
 import { createEmailTemplateCommand } from "./email.ts";
 import { createWhatsAppTemplateCommand } from "./whatsapp.ts";
-
-const statuses = ["approved", "pending", "rejected"] as const;
 
 export const templateCreate: AdminCommand = {
   name: "template:create",
@@ -19,23 +24,15 @@ export const templateCreate: AdminCommand = {
     if (channel === "email") return await createEmailTemplateCommand({ db, flags });
     if (!channels.includes(channel as Channel))
       throw new UsageError("--channel must be sms, whatsapp or email");
-    const status = optionalFlag(flags, "status") ?? "pending";
-    if (!statuses.includes(status as (typeof statuses)[number])) {
-      throw new UsageError("--status must be approved, pending or rejected");
-    }
+    const status = templateStatusFlag(flags, "pending");
     const template = await createTemplate(db, cliActor, {
       clientId: uuidFlag(flags, "client"),
       channel: channel as Channel,
       name: requireFlag(flags, "name"),
       content: requireFlag(flags, "content"),
-      status: status as (typeof statuses)[number],
+      status,
     });
-    return {
-      id: template.id,
-      channel: template.channel,
-      name: template.name,
-      status: template.status,
-    };
+    return createdTemplate(template);
   },
 };
 

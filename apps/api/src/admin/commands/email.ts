@@ -4,20 +4,17 @@ import { createEmailTemplate } from "../../domain/email/templates.ts";
 import {
   type AdminCommand,
   type CommandContext,
+  createdTemplate,
   optionalFlag,
   requireFlag,
+  templateStatusFlag,
   UsageError,
   uuidFlag,
 } from "../command.ts";
 
-const statuses = ["approved", "pending", "rejected"] as const;
-
 /** `template:create --channel email`: a subject plus an HTML and/or a text body. */
 export async function createEmailTemplateCommand({ db, flags }: CommandContext) {
-  const status = optionalFlag(flags, "status") ?? "pending";
-  if (!statuses.includes(status as (typeof statuses)[number])) {
-    throw new UsageError("--status must be approved, pending or rejected");
-  }
+  const status = templateStatusFlag(flags, "pending");
   const html = optionalFlag(flags, "html") ?? "";
   const text = optionalFlag(flags, "text") ?? optionalFlag(flags, "content") ?? "";
   if (!html && !text) throw new UsageError("--html or --text is required");
@@ -27,14 +24,9 @@ export async function createEmailTemplateCommand({ db, flags }: CommandContext) 
     subject: requireFlag(flags, "subject"),
     html,
     text,
-    status: status as (typeof statuses)[number],
+    status,
   });
-  return {
-    id: template.id,
-    channel: template.channel,
-    name: template.name,
-    status: template.status,
-  };
+  return createdTemplate(template);
 }
 
 export const emailIdentity: AdminCommand = {

@@ -4,27 +4,18 @@ import { configureWhatsApp } from "../../domain/whatsapp/config.ts";
 import {
   createWhatsAppTemplate,
   setWhatsAppTemplateStatus,
-  type TemplateStatus,
 } from "../../domain/whatsapp/templates.ts";
 import { loadConfig } from "../../env.ts";
 import {
   type AdminCommand,
   type CommandContext,
-  optionalFlag,
+  createdTemplate,
+  givenFlags,
   requireFlag,
+  templateStatusFlag,
   UsageError,
   uuidFlag,
 } from "../command.ts";
-
-const statuses = ["approved", "pending", "rejected"] as const;
-
-function statusFlag(context: CommandContext, fallback: TemplateStatus | null): TemplateStatus {
-  const status = optionalFlag(context.flags, "status") ?? fallback;
-  if (!statuses.includes(status as TemplateStatus)) {
-    throw new UsageError("--status must be approved, pending or rejected");
-  }
-  return status as TemplateStatus;
-}
 
 export const whatsappConfigure: AdminCommand = {
   name: "whatsapp:configure",
@@ -35,16 +26,12 @@ export const whatsappConfigure: AdminCommand = {
     const box = createSecretBox(loadConfig().ENCRYPTION_KEY);
     const view = await configureWhatsApp(db, box, cliActor, {
       clientId: uuidFlag(flags, "client"),
-      ...(flags["phone-number-id"] !== undefined
-        ? { phoneNumberId: requireFlag(flags, "phone-number-id") }
-        : {}),
-      ...(flags["access-token"] !== undefined
-        ? { accessToken: requireFlag(flags, "access-token") }
-        : {}),
-      ...(flags["app-secret"] !== undefined ? { appSecret: requireFlag(flags, "app-secret") } : {}),
-      ...(flags["verify-token"] !== undefined
-        ? { verifyToken: requireFlag(flags, "verify-token") }
-        : {}),
+      ...givenFlags(flags, {
+        phoneNumberId: "phone-number-id",
+        accessToken: "access-token",
+        appSecret: "app-secret",
+        verifyToken: "verify-token",
+      }),
       usePlatformDefault: flags["use-platform-default"] === true,
       active: flags.inactive !== true,
     });
@@ -53,8 +40,7 @@ export const whatsappConfigure: AdminCommand = {
 };
 
 /** `template:create --channel whatsapp`: a template with Meta's components. */
-export async function createWhatsAppTemplateCommand(context: CommandContext) {
-  const { db, flags } = context;
+export async function createWhatsAppTemplateCommand({ db, flags }: CommandContext) {
   let components: unknown;
   try {
     components = JSON.parse(requireFlag(flags, "components"));
@@ -68,14 +54,9 @@ export async function createWhatsAppTemplateCommand(context: CommandContext) {
     language: requireFlag(flags, "language"),
     category: requireFlag(flags, "category").toUpperCase(),
     components,
-    status: statusFlag(context, "pending"),
+    status: templateStatusFlag(flags, "pending"),
   });
-  return {
-    id: template.id,
-    channel: template.channel,
-    name: template.name,
-    status: template.status,
-  };
+  return createdTemplate(template);
 }
 
 export const whatsappTemplateStatus: AdminCommand = {
@@ -87,7 +68,7 @@ export const whatsappTemplateStatus: AdminCommand = {
       cliActor,
       uuidFlag(context.flags, "client"),
       uuidFlag(context.flags, "template"),
-      statusFlag(context, null),
+      templateStatusFlag(context.flags, null),
     );
     return { id: template?.id, name: template?.name, status: template?.status };
   },

@@ -1,22 +1,13 @@
-import { type Executor, keywords, templates } from "@teekrr/db";
+import { type Executor, keywords } from "@teekrr/db";
 import { AppError, composeSmsText, fillPlaceholders, segmentSms } from "@teekrr/shared";
 import { and, eq } from "drizzle-orm";
 import type { Recipient } from "../recipients.ts";
+import { findTemplateByName } from "../templates.ts";
 import type { NewMessage } from "./persist.ts";
 
 export async function findApprovedSmsTemplate(db: Executor, clientId: string, name: string) {
-  const [template] = await db
-    .select()
-    .from(templates)
-    .where(
-      and(
-        eq(templates.clientId, clientId),
-        eq(templates.channel, "sms"),
-        eq(templates.name, name),
-        eq(templates.status, "approved"),
-      ),
-    );
-  if (!template) throw new AppError("template_not_found");
+  const template = await findTemplateByName(db, clientId, "sms", name);
+  if (template?.status !== "approved") throw new AppError("template_not_found");
   return template;
 }
 

@@ -1,8 +1,7 @@
-import { type Executor, templates } from "@teekrr/db";
+import type { Executor } from "@teekrr/db";
 import { AppError } from "@teekrr/shared";
-import { and, eq } from "drizzle-orm";
 import type { Actor } from "../audit.ts";
-import { createTemplate } from "../templates.ts";
+import { createTemplate, findTemplateByName } from "../templates.ts";
 
 export interface NewEmailTemplate {
   clientId: string;
@@ -56,18 +55,8 @@ export async function findApprovedEmailTemplate(
   clientId: string,
   name: string,
 ): Promise<EmailTemplate> {
-  const [row] = await db
-    .select()
-    .from(templates)
-    .where(
-      and(
-        eq(templates.clientId, clientId),
-        eq(templates.channel, "email"),
-        eq(templates.name, name),
-        eq(templates.status, "approved"),
-      ),
-    );
-  if (!row) throw new AppError("template_not_found");
+  const row = await findTemplateByName(db, clientId, "email", name);
+  if (row?.status !== "approved") throw new AppError("template_not_found");
   const details = row.details as { subject?: unknown; html?: unknown };
   return {
     id: row.id,

@@ -7,7 +7,7 @@ import {
 } from "@teekrr/shared";
 import { and, asc, eq } from "drizzle-orm";
 import { type Actor, recordAudit } from "../audit.ts";
-import { createTemplate } from "../templates.ts";
+import { createTemplate, findTemplateByName } from "../templates.ts";
 import { describeTemplate, type TemplateShape } from "./components.ts";
 
 export type TemplateStatus = "pending" | "approved" | "rejected";
@@ -112,16 +112,7 @@ export async function findSendableTemplate(
   clientId: string,
   name: string,
 ): Promise<SendableTemplate> {
-  const [template] = await db
-    .select()
-    .from(templates)
-    .where(
-      and(
-        eq(templates.clientId, clientId),
-        eq(templates.channel, "whatsapp"),
-        eq(templates.name, name),
-      ),
-    );
+  const template = await findTemplateByName(db, clientId, "whatsapp", name);
   if (!template) throw new AppError("whatsapp_template_not_found");
   if (template.status !== "approved") {
     throw new AppError(

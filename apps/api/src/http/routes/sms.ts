@@ -5,42 +5,22 @@ import { createSmsBroadcast } from "../../domain/broadcasts/create-sms.ts";
 import { previewSms } from "../../domain/sms-preview.ts";
 import type { Platform } from "../../platform.ts";
 import { authenticate } from "../authenticate.ts";
-import { idempotencyHeaderDoc, withIdempotency } from "../idempotency.ts";
 import { defineRoute } from "../openapi/registry.ts";
 import { broadcastAccepted, smsPreview } from "../openapi/responses.ts";
-import { withSendLimit } from "../send-limit.ts";
+import { defineSendRoute } from "../send-route.ts";
 import { parseInput } from "../validation.ts";
 
 export function registerSmsRoutes(app: FastifyInstance, platform: Platform): void {
-  defineRoute(
-    app,
-    {
-      method: "POST",
-      path: "/sms",
-      summary: "Send an SMS broadcast",
-      tags: ["SMS"],
-      scopes: ["send_sms"],
-      body: sendSmsBody,
-      headers: [idempotencyHeaderDoc],
-      success: { status: 202, description: "Broadcast accepted", data: broadcastAccepted },
-      errors: [400, 401, 402, 403, 404, 409, 413, 415, 429],
-    },
-    async (request, reply) => {
-      const key = await authenticate(platform, request, ["send_sms"]);
-      return await withIdempotency(platform, request, reply, key.clientId, async (commit) => {
-        const limit = await withSendLimit(platform, reply, key.clientId, "send.sms");
-        const body = parseInput(sendSmsBody, request.body);
-
-        const accepted = await createSmsBroadcast(
-          platform,
-          { clientId: key.clientId, apiKeyId: key.keyId, livemode: !key.test },
-          body,
-          [limit.consume, commit],
-        );
-        return { status: 202, body: { data: accepted } };
-      });
-    },
-  );
+  defineSendRoute(app, platform, {
+    channel: "sms",
+    path: "/sms",
+    summary: "Send an SMS broadcast",
+    tags: ["SMS"],
+    body: sendSmsBody,
+    accepted: broadcastAccepted,
+    errors: [400, 401, 402, 403, 404, 409, 413, 415, 429],
+    create: createSmsBroadcast,
+  });
 
   defineRoute(
     app,

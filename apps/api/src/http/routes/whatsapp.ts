@@ -5,10 +5,10 @@ import { createWhatsAppBroadcast } from "../../domain/whatsapp/create-broadcast.
 import { sendWhatsAppTest } from "../../domain/whatsapp/test-send.ts";
 import type { Platform } from "../../platform.ts";
 import { authenticate } from "../authenticate.ts";
-import { idempotencyHeaderDoc, withIdempotency } from "../idempotency.ts";
 import { defineRoute } from "../openapi/registry.ts";
 import { broadcastAccepted } from "../openapi/responses.ts";
 import { withSendLimit } from "../send-limit.ts";
+import { defineSendRoute } from "../send-route.ts";
 import { parseInput } from "../validation.ts";
 
 const testSent = z.object({
@@ -17,40 +17,21 @@ const testSent = z.object({
 });
 
 export function registerWhatsAppRoutes(app: FastifyInstance, platform: Platform): void {
-  defineRoute(
-    app,
-    {
-      method: "POST",
-      path: "/whatsapp",
-      summary: "Send a WhatsApp template broadcast",
-      description:
-        "Variables are positional (`header`, `body`, `button` arrays and a header media " +
-        "link) or named (`templateParams`). A `recipientVariables` row overrides them for " +
-        "its recipient: by name for named templates, as `body.2`, `header.1`, `button.1` " +
-        "(or a bare position for the body) for positional ones.",
-      tags: ["WhatsApp"],
-      scopes: ["send_whatsapp"],
-      body: sendWhatsappBody,
-      headers: [idempotencyHeaderDoc],
-      success: { status: 202, description: "Broadcast accepted", data: broadcastAccepted },
-      errors: [400, 401, 402, 403, 404, 409, 413, 415, 422, 429],
-    },
-    async (request, reply) => {
-      const key = await authenticate(platform, request, ["send_whatsapp"]);
-      return await withIdempotency(platform, request, reply, key.clientId, async (commit) => {
-        const limit = await withSendLimit(platform, reply, key.clientId, "send.whatsapp");
-        const body = parseInput(sendWhatsappBody, request.body);
-
-        const accepted = await createWhatsAppBroadcast(
-          platform,
-          { clientId: key.clientId, apiKeyId: key.keyId, livemode: !key.test },
-          body,
-          [limit.consume, commit],
-        );
-        return { status: 202, body: { data: accepted } };
-      });
-    },
-  );
+  defineSendRoute(app, platform, {
+    channel: "whatsapp",
+    path: "/whatsapp",
+    summary: "Send a WhatsApp template broadcast",
+    description:
+      "Variables are positional (`header`, `body`, `button` arrays and a header media " +
+      "link) or named (`templateParams`). A `recipientVariables` row overrides them for " +
+      "its recipient: by name for named templates, as `body.2`, `header.1`, `button.1` " +
+      "(or a bare position for the body) for positional ones.",
+    tags: ["WhatsApp"],
+    body: sendWhatsappBody,
+    accepted: broadcastAccepted,
+    errors: [400, 401, 402, 403, 404, 409, 413, 415, 422, 429],
+    create: createWhatsAppBroadcast,
+  });
 
   defineRoute(
     app,
