@@ -12,10 +12,12 @@ export interface ElfoSettings {
 
 /**
  * Elfo answers HTTP 200 whether or not it took the message; the outcome is the body's
- * `status`. These error codes are worth retrying: the gateway is busy, throttling us, or
- * briefly out of its own credit. Every other code is about the message itself.
+ * `status`. These error codes are worth retrying: the gateway refused our account's key
+ * (an operator can fix it while the retries run, instead of every message failing for
+ * good), is busy, is throttling us, or is briefly out of its own credit. Every other code
+ * is about the message itself.
  */
-const transientElfoCodes = new Set(["1002", "1005", "1006", "1009"]);
+const transientElfoCodes = new Set(["1001", "1002", "1005", "1006", "1009"]);
 
 interface ElfoResponse {
   status?: string;

@@ -17,7 +17,7 @@ function nulCharacters(value: unknown, path: PropertyKey[], found: FieldError[])
       found.push({ field: fieldOf(path), message: "Text must not contain NUL characters" });
     }
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => nulCharacters(item, [...path, index], found));
+    for (const [index, item] of value.entries()) nulCharacters(item, [...path, index], found);
   } else if (value !== null && typeof value === "object") {
     for (const [key, item] of Object.entries(value)) nulCharacters(item, [...path, key], found);
   }

@@ -64,9 +64,12 @@ export async function sendChunk(
   const waiting = predecessorsOf(broadcast.channel, "enqueued");
   // The SELECT sees the rows as they were before the UPDATE in the same statement, so a
   // status of `pending` below marks exactly the messages this run moved to `enqueued`.
-  const messages = await queryRows<ChunkMessage & { status: string }>(
-    db,
-    sql`
+  // The history row commits with the status change, so a crash between the two cannot
+  // leave a message `enqueued` with no record of when.
+  const messages = await platform.database.transaction(async ({ tx }) => {
+    const rows = await queryRows<ChunkMessage & { status: string }>(
+      tx,
+      sql`
     WITH marked AS (
       UPDATE messages SET status = 'enqueued', updated_at = now()
       WHERE broadcast_id = ${broadcastId} AND seq >= ${fromSeq} AND seq < ${toSeq}
@@ -78,14 +81,16 @@ export async function sendChunk(
       AND client_id = ${clientId} AND provider_message_id IS NULL
       AND status IN ('pending', 'enqueued')
     ORDER BY seq`,
-  );
-  const newlyEnqueued = messages.filter((message) => message.status === "pending");
-  await recordEvents(
-    db,
-    clientId,
-    newlyEnqueued.map((message) => message.id),
-    "enqueued",
-  );
+    );
+    const newlyEnqueued = rows.filter((message) => message.status === "pending");
+    await recordEvents(
+      tx,
+      clientId,
+      newlyEnqueued.map((message) => message.id),
+      "enqueued",
+    );
+    return rows;
+  });
 
   const pending = { accepted: [] as Accepted[], failed: [] as Failed[], retrying: [] as Failed[] };
   const lastAttempt = job.retryCount >= job.retryLimit;

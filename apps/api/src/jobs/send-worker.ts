@@ -19,7 +19,8 @@ export function sendWorkOptions(config: Config) {
     perJobResults: true as const,
     batchSize: chunksPerFetch,
     burstWhenBatchFull: true,
-    localConcurrency: config.SEND_JOBS_PER_WORKER,
+    // SEND_JOBS_PER_WORKER stays the number of chunks one process works on at once.
+    localConcurrency: Math.max(1, Math.ceil(config.SEND_JOBS_PER_WORKER / chunksPerFetch)),
     groupConcurrency: config.SEND_JOBS_PER_CLIENT,
     pollingIntervalSeconds: 1,
     notifyPollingIntervalSeconds: 1,

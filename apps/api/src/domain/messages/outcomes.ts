@@ -111,7 +111,8 @@ export async function applySendOutcomes(
       FROM unnest(${sql.param(batch.retrying.map((f) => f.messageId))}::uuid[],
         ${sql.param(batch.retrying.map((f) => f.code))}::text[],
         ${sql.param(batch.retrying.map((f) => f.message))}::text[]) AS input(id, code, message)
-      WHERE m.client_id = ${batch.clientId} AND m.id = input.id`);
+      WHERE m.client_id = ${batch.clientId} AND m.id = input.id
+        AND m.provider_message_id IS NULL`);
   }
   return applied;
 }
