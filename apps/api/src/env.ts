@@ -48,8 +48,8 @@ const configSchema = z.object({
   ELFO_API_KEY: z.string().min(8).optional(),
   ELFO_SHORTCODE: z.string().default("68100"),
   ELFO_TIMEOUT_MS: positiveInt.default(10_000),
-  /** Sends per second through the Elfo account, shared by every worker. */
-  ELFO_MESSAGES_PER_SECOND: positiveInt.default(1000),
+  /** Sends per second through the Elfo account, shared by every worker; 0 for no limit. */
+  ELFO_MESSAGES_PER_SECOND: z.coerce.number().int().min(0).default(0),
   /** Unset, live email goes to the local SES emulator unless AWS credentials are given. */
   SES_ENDPOINT: z.url().optional(),
   SES_REGION: z

@@ -21,6 +21,8 @@ export interface Platform {
   database: DatabaseHandle;
   boss: PgBoss;
   providers: Providers;
+  /** Work this process runs outside pg-boss's own workers, stopped before the queues close. */
+  closers: Array<() => Promise<void>>;
 }
 
 export async function openPlatform(
@@ -37,10 +39,11 @@ export async function openPlatform(
   boss.on("error", (error) => logger.error({ err: error }, "job queue error"));
   await boss.start();
   await ensureQueues(boss, config);
-  return { config, logger, database, boss, providers };
+  return { config, logger, database, boss, providers, closers: [] };
 }
 
 export async function closePlatform(platform: Platform): Promise<void> {
+  await Promise.all(platform.closers.splice(0).map((close) => close()));
   await platform.boss.stop({ graceful: true, timeout: 10_000 });
   await platform.database.close();
 }

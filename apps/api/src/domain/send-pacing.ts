@@ -89,6 +89,8 @@ export function permitsPerClaim(perSecond: number): number {
  * Permits left over when their second ends lapse, which errs on the slow side.
  */
 export function createSendPacer(db: Executor, perSecond: number): SendPacer {
+  // A rate of zero means the account sets no limit of its own: nothing to wait for.
+  if (perSecond <= 0) return { take: async () => {} };
   const batch = permitsPerClaim(perSecond);
   const byKey = new Map<string, Permits>();
 

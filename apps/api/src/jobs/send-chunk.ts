@@ -110,6 +110,13 @@ export async function sendChunk(
       await applySendOutcomes(tx, batch);
     });
   };
+  // Outcomes are written in the background, one batch after another, while the lanes keep
+  // sending: waiting for each write held back every lane of the chunk behind the database.
+  let writing: Promise<void> = Promise.resolve();
+  const writeInBackground = () => {
+    writing = writing.then(flush);
+    writing.catch(() => {});
+  };
 
   await runPool(messages, platform.config.SEND_CONCURRENCY, async (message) => {
     const result = await sendOne(message, broadcast);
@@ -124,10 +131,11 @@ export async function sendChunk(
       pending.retrying.push({ messageId: message.id, code: result.code, message: result.message });
     }
     if (pending.accepted.length + pending.failed.length + pending.retrying.length >= flushEvery) {
-      await flush();
+      writeInBackground();
     }
   });
-  await flush();
+  writeInBackground();
+  await writing;
 
   if (retryNeeded) {
     log.warn({ attempt: job.retryCount + 1 }, "provider asked us to retry part of a chunk");

@@ -1,53 +1,76 @@
-import type { JobResult, JobWithMetadata } from "pg-boss";
-import type { Config } from "../env.ts";
-import type { Logger } from "../logger.ts";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { JobWithMetadata } from "pg-boss";
+import type { Platform } from "../platform.ts";
+import type { QueueName, SendChunkJob } from "./queues.ts";
 import { RetryLater } from "./send-chunk.ts";
 
-/** How many chunks one worker slot takes per fetch. */
-const chunksPerFetch = 2;
+/** Longest pause between fetches of an idle lane; a busy lane fetches again at once. */
+const idlePauseMaxMs = 1000;
 
-/**
- * Options shared by the send queues. pg-boss waits a whole polling interval after every
- * fetch unless the fetch came back full, so a worker that took one chunk at a time drained
- * a backlog of small broadcasts at one chunk per second per slot. Taking small batches and
- * fetching again at once while they come back full keeps the slots busy; the per-client
- * group limit still applies to every job in a batch.
- */
-export function sendWorkOptions(config: Config) {
-  return {
-    includeMetadata: true as const,
-    perJobResults: true as const,
-    batchSize: chunksPerFetch,
-    burstWhenBatchFull: true,
-    // SEND_JOBS_PER_WORKER stays the number of chunks one process works on at once.
-    localConcurrency: Math.max(1, Math.ceil(config.SEND_JOBS_PER_WORKER / chunksPerFetch)),
-    groupConcurrency: config.SEND_JOBS_PER_CLIENT,
-    pollingIntervalSeconds: 1,
-    notifyPollingIntervalSeconds: 1,
-  };
+export interface SendLoop {
+  stop(): Promise<void>;
 }
 
 /**
- * Runs each chunk of a batch on its own and reports each outcome, so one chunk that asks
- * for a retry does not make pg-boss run the others again.
+ * Runs a send queue with `SEND_JOBS_PER_WORKER` lanes, each fetching one chunk, sending
+ * it, settling it with pg-boss and fetching the next at once. pg-boss's own worker waits a
+ * polling interval whenever a fetch comes back short, which the per-client group limit
+ * makes common, and left the provider idle between chunks. An idle lane backs off up to a
+ * second, so a quiet worker costs a few queries a second.
  */
-export async function runChunks<T>(
-  jobs: JobWithMetadata<T>[],
-  logger: Logger,
-  run: (job: JobWithMetadata<T>) => Promise<void>,
-): Promise<JobResult[]> {
-  return await Promise.all(
-    jobs.map(async (job): Promise<JobResult> => {
+export function startSendLoop(
+  platform: Platform,
+  queue: QueueName,
+  run: (job: JobWithMetadata<SendChunkJob>) => Promise<void>,
+): SendLoop {
+  const { boss, config, logger } = platform;
+  let stopping = false;
+
+  async function lane(): Promise<void> {
+    let pause = 50;
+    while (!stopping) {
+      let jobs: JobWithMetadata<SendChunkJob>[] = [];
       try {
-        await run(job);
-        return { id: job.id, status: "completed" };
+        jobs = await boss.fetch<SendChunkJob>(queue, {
+          batchSize: 1,
+          includeMetadata: true,
+          groupConcurrency: config.SEND_JOBS_PER_CLIENT,
+        });
       } catch (error) {
-        if (!(error instanceof RetryLater)) {
-          logger.error({ err: error, jobId: job.id, queue: job.name }, "send chunk failed");
-        }
-        const message = error instanceof Error ? error.message : String(error);
-        return { id: job.id, status: "failed", output: { message } };
+        if (!stopping) logger.warn({ err: error, queue }, "could not fetch send jobs");
       }
-    }),
-  );
+      const [job] = jobs;
+      if (!job) {
+        await sleep(pause);
+        pause = Math.min(idlePauseMaxMs, pause * 2);
+        continue;
+      }
+      pause = 50;
+      await settle(job);
+    }
+  }
+
+  async function settle(job: JobWithMetadata<SendChunkJob>): Promise<void> {
+    try {
+      await run(job);
+      await boss.complete(queue, job.id);
+    } catch (error) {
+      if (!(error instanceof RetryLater)) {
+        logger.error({ err: error, jobId: job.id, queue }, "send chunk failed");
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      await boss.fail(queue, job.id, { message }).catch((failure: unknown) => {
+        // The job expires and is retried by pg-boss's supervisor instead.
+        logger.warn({ err: failure, jobId: job.id, queue }, "could not mark send job failed");
+      });
+    }
+  }
+
+  const lanes = Array.from({ length: config.SEND_JOBS_PER_WORKER }, () => lane());
+  return {
+    stop: async () => {
+      stopping = true;
+      await Promise.allSettled(lanes);
+    },
+  };
 }

@@ -1,14 +1,14 @@
-import type { Job, JobWithMetadata } from "pg-boss";
+import type { Job } from "pg-boss";
 import { sweepRateLimits } from "../domain/rate-limit.ts";
 import type { Platform } from "../platform.ts";
 import { startScheduledBroadcast } from "./broadcast-schedule.ts";
-import { type BroadcastScheduleJob, queues, type SendChunkJob } from "./queues.ts";
+import { type BroadcastScheduleJob, queues } from "./queues.ts";
 import { drainInbox } from "./report-ingest.ts";
 import { sendChunk } from "./send-chunk.ts";
 import { emailSender } from "./send-email.ts";
 import { smsSender } from "./send-sms.ts";
 import { whatsappSender } from "./send-whatsapp.ts";
-import { runChunks, sendWorkOptions } from "./send-worker.ts";
+import { startSendLoop } from "./send-worker.ts";
 import { startWebhookWorker } from "./webhook-deliver.ts";
 
 /**
@@ -21,31 +21,17 @@ const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 };
 export async function startWorkers(platform: Platform): Promise<void> {
   const { boss, config } = platform;
 
-  await boss.work(
-    queues.sendSms,
-    sendWorkOptions(config),
-    async (jobs: JobWithMetadata<SendChunkJob>[]) =>
-      await runChunks(jobs, platform.logger, (job) =>
-        sendChunk(platform, job, smsSender(platform)),
-      ),
-  );
-
-  await boss.work(
-    queues.sendWhatsapp,
-    sendWorkOptions(config),
-    async (jobs: JobWithMetadata<SendChunkJob>[]) =>
-      await runChunks(jobs, platform.logger, (job) =>
-        sendChunk(platform, job, whatsappSender(platform)),
-      ),
-  );
-
   const sendEmail = emailSender(platform);
-  await boss.work(
-    queues.sendEmail,
-    sendWorkOptions(config),
-    async (jobs: JobWithMetadata<SendChunkJob>[]) =>
-      await runChunks(jobs, platform.logger, (job) => sendChunk(platform, job, sendEmail)),
-  );
+  const loops = [
+    startSendLoop(platform, queues.sendSms, (job) => sendChunk(platform, job, smsSender(platform))),
+    startSendLoop(platform, queues.sendWhatsapp, (job) =>
+      sendChunk(platform, job, whatsappSender(platform)),
+    ),
+    startSendLoop(platform, queues.sendEmail, (job) => sendChunk(platform, job, sendEmail)),
+  ];
+  platform.closers.push(async () => {
+    await Promise.all(loops.map((loop) => loop.stop()));
+  });
 
   await boss.work(queues.reportIngest, polling, async () => {
     await drainInbox(platform);
