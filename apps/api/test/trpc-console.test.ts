@@ -87,13 +87,16 @@ describe("composing and sending an SMS from the console", () => {
       text: "RM0.00 Hi Aina",
       encoding: "GSM-7",
       segments: 1,
+      prefixApplied: true,
+      costPerRecipient: 5,
       cost: 10,
       enough: true,
       recipients: {
-        total: 4,
-        valid: 2,
-        invalid: [{ row: 2, value: "not a number" }],
-        duplicates: [{ row: 3, value: "+60123456789" }],
+        summary: { total: 4, valid: 2, invalid: 2 },
+        invalid: [
+          { row: 1, value: "not a number", code: "invalid_phone" },
+          { row: 2, value: "+60123456789", code: "duplicate" },
+        ],
       },
     });
     expect(accepted).toMatchObject({ queued: 2, duplicates: 1, reserved: 10 });
@@ -108,10 +111,12 @@ describe("composing and sending an SMS from the console", () => {
     expect(done.status).toBe("completed");
     const timeline = await operatorA.broadcasts.timeline({ broadcastUuid: accepted.broadcastUuid });
     expect(timeline.points.at(-1)).toMatchObject({ delivered: 2 });
-    const [first] = await operatorA.broadcasts.messages({
+    const found = await operatorA.broadcasts.messages({
       broadcastUuid: accepted.broadcastUuid,
       query: "6789",
     });
+    const first = found.items[0];
+    expect(found.items).toHaveLength(1);
     const history = await operatorA.broadcasts.message({ messageUuid: first?.messageUuid ?? "" });
     expect(history.history.map((step) => step.status)).toEqual([
       "pending",
@@ -146,7 +151,9 @@ describe("one client's ids used by another", () => {
     const developerB = (await signedInAs(platform.runtime.platform, "developer", clientB.clientId))
       .caller;
     const staffAdmin = (await signedInAs(platform.runtime.platform, "staff_admin", null)).caller;
-    const [message] = await operatorA.broadcasts.messages({ broadcastUuid: sent.broadcastUuid });
+    const {
+      items: [message],
+    } = await operatorA.broadcasts.messages({ broadcastUuid: sent.broadcastUuid });
 
     const outcomes = {
       detail: await outcomeOf(() =>
@@ -180,7 +187,9 @@ describe("one client's ids used by another", () => {
       namedClient: "NOT_FOUND",
       staffUnknownClient: "NOT_FOUND",
     });
-    expect(listB.map((broadcast) => broadcast.broadcastUuid)).not.toContain(sent.broadcastUuid);
+    expect(listB.items.map((broadcast) => broadcast.broadcastUuid)).not.toContain(
+      sent.broadcastUuid,
+    );
   });
 });
 

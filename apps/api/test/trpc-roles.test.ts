@@ -45,7 +45,8 @@ const cases: Case[] = [
   {
     name: "compose.validateRecipients",
     allowed: ["owner", "operator"],
-    call: (c, _r, s) => c.compose.validateRecipients({ ...s, recipients: [{ phone: "x" }] }),
+    call: (c, _r, s) =>
+      c.compose.validateRecipients({ ...s, channel: "whatsapp", recipients: ["x"] }),
   },
   {
     name: "compose.sendSms",
@@ -73,6 +74,33 @@ const cases: Case[] = [
     allowed: ["owner", "operator"],
     call: (c, _r, s) => c.compose.sendEmail({ ...s, body: {} }),
   },
+  {
+    name: "compose.whatsappTemplates",
+    allowed: ["owner", "operator"],
+    call: (c, _r, s) => c.compose.whatsappTemplates(s),
+  },
+  {
+    name: "compose.previewWhatsapp",
+    allowed: ["owner", "operator"],
+    call: (c, _r, s) =>
+      c.compose.previewWhatsapp({ ...s, templateName: "missing", recipients: [] }),
+  },
+  {
+    name: "compose.testWhatsapp",
+    allowed: ["owner", "operator"],
+    call: (c, _r, s) => c.compose.testWhatsapp({ ...s, body: {} }),
+  },
+  {
+    name: "compose.emailTemplates",
+    allowed: ["owner", "operator"],
+    call: (c, _r, s) => c.compose.emailTemplates(s),
+  },
+  {
+    name: "compose.previewEmail",
+    allowed: ["owner", "operator"],
+    call: (c, _r, s) =>
+      c.compose.previewEmail({ ...s, templateName: "missing", subject: "Hi", recipients: [] }),
+  },
   { name: "broadcasts.list", allowed: everyone, call: (c, _r, s) => c.broadcasts.list(s) },
   {
     name: "broadcasts.cancel",
@@ -93,6 +121,16 @@ const cases: Case[] = [
     name: "webhooks.create",
     allowed: ["owner", "developer"],
     call: (c, _r, s) => c.webhooks.create({ ...s, url: "https://127.0.0.1/teekrr" }),
+  },
+  {
+    name: "webhooks.update",
+    allowed: ["owner", "developer"],
+    call: (c, _r, s) => c.webhooks.update({ ...s, endpointId: missingId, active: false }),
+  },
+  {
+    name: "webhooks.rotateSecret",
+    allowed: ["owner", "developer"],
+    call: (c, _r, s) => c.webhooks.rotateSecret({ ...s, endpointId: missingId }),
   },
   {
     name: "webhooks.test",
@@ -166,9 +204,35 @@ const cases: Case[] = [
       c.content.createTemplate({ ...s, channel: "sms", name: `by ${r}`, content: "Hi" }),
   },
   {
+    name: "content.createKeyword",
+    allowed: ["owner", "operator"],
+    call: (c, r, s) => c.content.createKeyword({ ...s, keyword: r.slice(0, 6).toUpperCase() }),
+  },
+  {
     name: "content.reviewTemplate",
     allowed: ["staff_admin"],
     call: (c, _r, s) => c.content.reviewTemplate({ ...s, templateId, decision: "approved" }),
+  },
+  { name: "users.list", allowed: ["owner", "staff_admin"], call: (c) => c.users.list() },
+  {
+    name: "users.create",
+    allowed: ["owner", "staff_admin"],
+    call: (c, r) =>
+      c.users.create({
+        email: `made-by-${r}@example.my`,
+        role: r.startsWith("staff_") ? "staff_finance" : "operator",
+        password: "initial password 1",
+      }),
+  },
+  {
+    name: "users.disable",
+    allowed: ["owner", "staff_admin"],
+    call: (c) => c.users.disable({ userId: missingId }),
+  },
+  {
+    name: "users.enable",
+    allowed: ["owner", "staff_admin"],
+    call: (c) => c.users.enable({ userId: missingId }),
   },
   {
     name: "audit.list",

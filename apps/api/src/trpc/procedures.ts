@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { actorOf, resolveSession } from "../domain/sessions.ts";
+import type { UserRealm } from "../domain/user-admin.ts";
 import { baseProcedure, middleware } from "./init.ts";
 import { isStaffRole, type RoleGroup, roleGroups } from "./roles.ts";
 
@@ -72,3 +73,16 @@ export const staffFinanceProcedure = clientScoped("staffFinance");
 
 /** Platform-wide staff views that are about no single client. */
 export const staffProcedure = userProcedure.use(requireRole("staff"));
+
+/**
+ * Manages console users. The realm comes from who calls, never from input: an owner's own
+ * client, or the platform's staff for a staff admin.
+ */
+export const userAdminProcedure = userProcedure
+  .use(requireRole("userAdmin"))
+  .use(async ({ ctx, next }) => {
+    const realm: UserRealm = isStaffRole(ctx.user.role)
+      ? { clientId: null }
+      : { clientId: ctx.user.clientId as string };
+    return next({ ctx: { realm, actor: { ...ctx.actor, userId: ctx.user.id } } });
+  });

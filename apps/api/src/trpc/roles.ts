@@ -16,6 +16,8 @@ export const roleGroups = {
   usageReader: ["owner", "developer", "finance", "staff_admin", "staff_finance"],
   financeReader: ["owner", "finance", "staff_admin", "staff_finance"],
   auditReader: ["owner", "finance", "staff_admin", "staff_finance"],
+  /** Managing console users: an owner its client's, a staff admin the platform's staff. */
+  userAdmin: ["owner", "staff_admin"],
   staff: [...staffRoles],
   staffAdmin: ["staff_admin"],
   staffFinance: ["staff_finance"],

@@ -7,6 +7,7 @@ import { contentRouter } from "./routers/content.ts";
 import { financeRouter } from "./routers/finance.ts";
 import { keysRouter } from "./routers/keys.ts";
 import { usageRouter } from "./routers/usage.ts";
+import { usersRouter } from "./routers/users.ts";
 import { webhooksRouter } from "./routers/webhooks.ts";
 
 export const appRouter = router({
@@ -19,6 +20,7 @@ export const appRouter = router({
   finance: financeRouter,
   content: contentRouter,
   audit: auditRouter,
+  users: usersRouter,
 });
 
 /** The console's whole API, imported as a type by the desktop app. */

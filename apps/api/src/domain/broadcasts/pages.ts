@@ -53,12 +53,20 @@ interface MessageRow {
   updated_at: string | null;
 }
 
-/** A broadcast's messages in send order, optionally of one status, a page at a time. */
+export interface MessagePageQuery {
+  limit: number;
+  cursor?: string | undefined;
+  status?: MessageStatus | undefined;
+  /** Keeps messages whose recipient contains this text, as the console's search does. */
+  recipientContains?: string | undefined;
+}
+
+/** A broadcast's messages in send order, optionally filtered, a page at a time. */
 export async function listBroadcastMessagesPage(
   db: Executor,
   clientId: string,
   broadcastId: string,
-  page: { limit: number; cursor?: string | undefined; status?: MessageStatus | undefined },
+  page: MessagePageQuery,
 ) {
   if (!isUuid(broadcastId)) throw new AppError("not_found", "Broadcast not found");
   const broadcast = await queryOne<{ id: string }>(
@@ -73,6 +81,9 @@ export async function listBroadcastMessagesPage(
     ]);
   }
 
+  const pattern = page.recipientContains
+    ? `%${page.recipientContains.replace(/[\\%_]/g, "\\$&")}%`
+    : null;
   const rows = await queryRows<MessageRow>(
     db,
     sql`SELECT id, seq, recipient, status, segments, price, billing_state, provider_message_id,
@@ -80,6 +91,7 @@ export async function listBroadcastMessagesPage(
       FROM messages
       WHERE client_id = ${clientId} AND broadcast_id = ${broadcastId} AND seq > ${afterSeq}
         ${page.status ? sql`AND status = ${page.status}` : sql``}
+        ${pattern ? sql`AND recipient ILIKE ${pattern}` : sql``}
       ORDER BY seq LIMIT ${page.limit + 1}`,
   );
   const items = rows.slice(0, page.limit);

@@ -1,26 +1,20 @@
-import { sendSmsBody } from "@teekrr/shared";
+import { channels, sendSmsBody } from "@teekrr/shared";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { recordAudit } from "../../domain/audit.ts";
-import type { Caller } from "../../domain/broadcasts/caller.ts";
 import { createSmsBroadcast } from "../../domain/broadcasts/create-sms.ts";
-import { checkSmsRecipients, estimateSmsBroadcast } from "../../domain/broadcasts/sms-estimate.ts";
+import { validateRecipients } from "../../domain/broadcasts/validate-recipients.ts";
+import { estimateSmsBroadcast } from "../../domain/console/sms-estimate.ts";
 import { parseInput } from "../../http/validation.ts";
 import { operatorProcedure } from "../procedures.ts";
-import { composeChannelsRouter } from "./compose-channels.ts";
-
-const recipientRows = z.array(z.record(z.string(), z.string().max(1000))).max(100_000);
+import { composeEmailRouter } from "./compose-email.ts";
+import { auditBroadcast, consoleCaller, recipientRows, scheduledAt } from "./compose-shared.ts";
+import { composeWhatsAppRouter } from "./compose-whatsapp.ts";
 
 const smsContent = z.object({
   content: z.string().max(2000).optional(),
   templateName: z.string().max(512).optional(),
   keyword: z.string().trim().max(10).optional(),
 });
-
-/** Console sends are live: they use the real gateways and are charged. */
-function consoleCaller(clientId: string): Caller {
-  return { clientId, apiKeyId: null, livemode: true };
-}
 
 export const composeRouter = {
   previewSms: operatorProcedure
@@ -29,20 +23,15 @@ export const composeRouter = {
       return await estimateSmsBroadcast(ctx.platform.database.db, ctx.clientId, input);
     }),
 
+  /** The row check of `POST /broadcasts/validate`, for any channel. */
   validateRecipients: operatorProcedure
-    .input(z.object({ recipients: recipientRows }))
-    .mutation(({ input }) => {
-      const { list, invalid, duplicates } = checkSmsRecipients(input.recipients);
-      return {
-        summary: { total: input.recipients.length, valid: list.recipients.length },
-        valid: list.recipients.map((recipient) => ({
-          row: recipient.row + 1,
-          value: recipient.address,
-        })),
-        invalid,
-        duplicates,
-      };
-    }),
+    .input(
+      z.object({
+        channel: z.enum(channels),
+        recipients: z.array(z.string().max(320)).max(100_000),
+      }),
+    )
+    .mutation(({ input }) => validateRecipients(input.channel, input.recipients)),
 
   testSms: operatorProcedure
     .input(smsContent.extend({ phone: z.string().max(64) }))
@@ -56,12 +45,9 @@ export const composeRouter = {
         recipients: [input.phone],
       });
       const accepted = await createSmsBroadcast(ctx.platform, consoleCaller(ctx.clientId), body);
-      await recordAudit(ctx.platform.database.db, ctx.actor, {
-        clientId: ctx.clientId,
-        action: "broadcast.test_send",
-        targetType: "broadcast",
-        targetId: accepted.broadcastUuid,
-        after: { channel: "sms", reserved: accepted.reserved },
+      await auditBroadcast(ctx, "broadcast.test_send", accepted.broadcastUuid, {
+        channel: "sms",
+        reserved: accepted.reserved,
       });
       return accepted;
     }),
@@ -71,7 +57,7 @@ export const composeRouter = {
       smsContent.extend({
         campaignName: z.string().max(255),
         recipients: recipientRows,
-        scheduledAt: z.iso.datetime({ offset: true }).optional(),
+        scheduledAt,
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -85,21 +71,16 @@ export const composeRouter = {
         recipientVariables: input.recipients,
       });
       const accepted = await createSmsBroadcast(ctx.platform, consoleCaller(ctx.clientId), body);
-      await recordAudit(ctx.platform.database.db, ctx.actor, {
-        clientId: ctx.clientId,
-        action: "broadcast.create",
-        targetType: "broadcast",
-        targetId: accepted.broadcastUuid,
-        after: {
-          channel: "sms",
-          campaignName: input.campaignName,
-          queued: accepted.queued,
-          reserved: accepted.reserved,
-          scheduledAt: accepted.scheduledAt,
-        },
+      await auditBroadcast(ctx, "broadcast.create", accepted.broadcastUuid, {
+        channel: "sms",
+        campaignName: input.campaignName,
+        queued: accepted.queued,
+        reserved: accepted.reserved,
+        scheduledAt: accepted.scheduledAt,
       });
       return accepted;
     }),
 
-  ...composeChannelsRouter,
+  ...composeWhatsAppRouter,
+  ...composeEmailRouter,
 } satisfies TRPCRouterRecord;

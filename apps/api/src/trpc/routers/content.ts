@@ -63,7 +63,7 @@ export const contentRouter = {
     .input(z.object({ keyword: z.string().trim().min(1).max(10) }))
     .mutation(async ({ ctx, input }) => {
       const row = await ctx.platform.database.transaction(({ tx }) =>
-        createKeyword(tx, ctx.actor, ctx.clientId, input.keyword),
+        createKeyword(tx, ctx.actor, ctx.clientId, input.keyword, "pending"),
       );
       return { id: row.id, status: row.status };
     }),

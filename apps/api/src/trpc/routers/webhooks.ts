@@ -10,6 +10,8 @@ import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
   listWebhookEndpoints,
+  rotateWebhookSecret,
+  updateWebhookEndpoint,
 } from "../../domain/webhooks/endpoints.ts";
 import { webhookUrlPolicy } from "../../domain/webhooks/url-policy.ts";
 import { developerProcedure, usageProcedure } from "../procedures.ts";
@@ -43,6 +45,32 @@ export const webhooksRouter = {
       const policy = webhookUrlPolicy(ctx.platform.config);
       return await ctx.platform.database.transaction(({ tx }) =>
         createWebhookEndpoint(tx, policy, ctx.actor, ctx.clientId, body),
+      );
+    }),
+
+  update: developerProcedure
+    .input(
+      endpointId.extend({
+        url: z.string().trim().min(1).max(2048).optional(),
+        events: z.array(z.enum(webhookEvents)).min(1).optional(),
+        description: z.string().trim().max(200).nullable().optional(),
+        active: z.boolean().optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { clientId: _clientId, endpointId: id, ...change } = input;
+      const policy = webhookUrlPolicy(ctx.platform.config);
+      return await ctx.platform.database.transaction(({ tx }) =>
+        updateWebhookEndpoint(tx, policy, ctx.actor, ctx.clientId, id, change),
+      );
+    }),
+
+  /** The new secret is in this answer only; the old one signs too until the grace ends. */
+  rotateSecret: developerProcedure
+    .input(endpointId.extend({ graceHours: z.number().min(0).max(168).default(24) }))
+    .mutation(async ({ ctx, input }) => {
+      return await ctx.platform.database.transaction(({ tx }) =>
+        rotateWebhookSecret(tx, ctx.actor, ctx.clientId, input.endpointId, input.graceHours),
       );
     }),
 

@@ -11,8 +11,9 @@ import { FinanceScreen } from "./screens/FinanceScreen.tsx";
 import { SignInScreen } from "./screens/SignInScreen.tsx";
 import { TemplatesScreen } from "./screens/TemplatesScreen.tsx";
 import type { Scope, Viewer } from "./screens/types.ts";
+import { UsersScreen } from "./screens/UsersScreen.tsx";
 
-type ScreenName = "compose" | "broadcasts" | "api" | "finance" | "templates" | "audit";
+type ScreenName = "compose" | "broadcasts" | "api" | "finance" | "templates" | "audit" | "users";
 
 const screens: { name: ScreenName; label: string; roles: string[] }[] = [
   { name: "compose", label: "Compose", roles: ["owner", "operator"] },
@@ -29,6 +30,7 @@ const screens: { name: ScreenName; label: string; roles: string[] }[] = [
     label: "Audit log",
     roles: ["owner", "finance", "staff_admin", "staff_finance"],
   },
+  { name: "users", label: "Users", roles: ["owner", "staff_admin"] },
 ];
 
 export function App() {
@@ -131,5 +133,7 @@ function Screen(props: { name: ScreenName; scope: NonNullable<Scope>; viewer: Vi
       return <TemplatesScreen scope={props.scope} viewer={props.viewer} />;
     case "audit":
       return <AuditScreen scope={props.scope} />;
+    case "users":
+      return <UsersScreen viewer={props.viewer} />;
   }
 }

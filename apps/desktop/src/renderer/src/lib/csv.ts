@@ -37,17 +37,26 @@ export function parseCsv(text: string): string[][] {
   return rows.filter((cells) => cells.some((value) => value.trim() !== ""));
 }
 
-/** Turns CSV rows into recipient rows: the chosen column becomes `phone`, the rest variables. */
+/** A CSV header as a placeholder name: `{first name}` cannot be written, `{first_name}` can. */
+export function columnKey(name: string): string {
+  return name.trim().replace(/[^A-Za-z0-9_]/g, "_");
+}
+
+/**
+ * Turns CSV rows into recipient rows: the chosen column becomes the address field (`phone`
+ * or `email`), every other column a value named after its header.
+ */
 export function mapColumns(
   header: string[],
   rows: string[][],
-  phoneColumn: number,
+  addressColumn: number,
+  addressField: "phone" | "email" = "phone",
 ): Record<string, string>[] {
   return rows.map((cells) => {
-    const row: Record<string, string> = { phone: cells[phoneColumn]?.trim() ?? "" };
+    const row: Record<string, string> = { [addressField]: cells[addressColumn]?.trim() ?? "" };
     header.forEach((name, index) => {
-      const key = name.trim().replace(/[^A-Za-z0-9_]/g, "_");
-      if (index !== phoneColumn && key) row[key] = cells[index] ?? "";
+      const key = columnKey(name);
+      if (index !== addressColumn && key) row[key] = cells[index] ?? "";
     });
     return row;
   });

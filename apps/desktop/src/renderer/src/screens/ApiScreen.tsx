@@ -13,6 +13,7 @@ import {
   time,
 } from "../components/ui.tsx";
 import { useTRPC } from "../lib/trpc.ts";
+import { Webhooks } from "./api/Webhooks.tsx";
 import { can, type Viewer } from "./types.ts";
 
 const scopes = [
@@ -274,131 +275,5 @@ function UsageLog({ scope }: { scope: { clientId?: string } }) {
         }
       </QueryView>
     </Card>
-  );
-}
-
-function Webhooks({ scope, manage }: { scope: { clientId?: string }; manage: boolean }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const endpoints = useQuery(trpc.webhooks.list.queryOptions(scope));
-  const [url, setUrl] = useState("");
-  const [secret, setSecret] = useState<string | null>(null);
-  const [open, setOpen] = useState<string | null>(null);
-  const create = useMutation(
-    trpc.webhooks.create.mutationOptions({
-      onSuccess: (data) => {
-        setSecret(data.secret);
-        setUrl("");
-        void queryClient.invalidateQueries({ queryKey: trpc.webhooks.list.queryKey() });
-      },
-    }),
-  );
-  return (
-    <Card title="Webhook endpoints">
-      {secret ? (
-        <Notice tone="good">
-          Signing secret, shown once: <code className="secret">{secret}</code>
-        </Notice>
-      ) : null}
-      <QueryView query={endpoints} what="Loading endpoints">
-        {(rows) =>
-          rows.length === 0 ? (
-            <Empty>No endpoints registered.</Empty>
-          ) : (
-            <ul className="list">
-              {rows.map((endpoint) => (
-                <li key={endpoint.id}>
-                  <button
-                    type="button"
-                    className="link"
-                    onClick={() => setOpen(open === endpoint.id ? null : endpoint.id)}
-                  >
-                    {endpoint.url}
-                  </button>{" "}
-                  <Badge value={endpoint.active ? "active" : "disabled"} />
-                  {open === endpoint.id ? (
-                    <Deliveries scope={scope} endpointId={endpoint.id} manage={manage} />
-                  ) : null}
-                </li>
-              ))}
-            </ul>
-          )
-        }
-      </QueryView>
-      {manage ? (
-        <div className="form-row">
-          <Field label="New endpoint URL">
-            <input
-              value={url}
-              onChange={(e) => setUrl(e.target.value)}
-              placeholder="https://example.com/hooks"
-            />
-          </Field>
-          <Button disabled={!url} onClick={() => create.mutate({ ...scope, url })}>
-            Add
-          </Button>
-        </div>
-      ) : null}
-      <ErrorNote error={create.error} />
-    </Card>
-  );
-}
-
-function Deliveries(props: { scope: { clientId?: string }; endpointId: string; manage: boolean }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const input = { ...props.scope, endpointId: props.endpointId };
-  const deliveries = useQuery(trpc.webhooks.deliveries.queryOptions(input));
-  const refresh = () =>
-    queryClient.invalidateQueries({ queryKey: trpc.webhooks.deliveries.queryKey() });
-  const test = useMutation(trpc.webhooks.test.mutationOptions({ onSuccess: () => void refresh() }));
-  const resend = useMutation(
-    trpc.webhooks.resend.mutationOptions({ onSuccess: () => void refresh() }),
-  );
-  return (
-    <div className="nested">
-      {props.manage ? (
-        <Button kind="ghost" onClick={() => test.mutate(input)}>
-          Send test event
-        </Button>
-      ) : null}
-      <ErrorNote error={test.error ?? resend.error} />
-      <QueryView query={deliveries} what="Loading deliveries">
-        {(page) =>
-          page.items.length === 0 ? (
-            <Empty>No deliveries yet.</Empty>
-          ) : (
-            <table className="table">
-              <tbody>
-                {page.items.map((delivery) => (
-                  <tr key={delivery.id}>
-                    <td>{delivery.event}</td>
-                    <td>
-                      <Badge value={delivery.status} />
-                    </td>
-                    <td>{delivery.attempts} attempts</td>
-                    <td className="small">
-                      {delivery.lastStatusCode ?? delivery.lastError ?? ""}{" "}
-                      {delivery.attemptLog.at(-1)?.latencyMs ?? ""}
-                      {delivery.attemptLog.length ? " ms" : ""}
-                    </td>
-                    <td>
-                      {props.manage ? (
-                        <Button
-                          kind="ghost"
-                          onClick={() => resend.mutate({ ...props.scope, deliveryId: delivery.id })}
-                        >
-                          Re-send
-                        </Button>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
-      </QueryView>
-    </div>
   );
 }

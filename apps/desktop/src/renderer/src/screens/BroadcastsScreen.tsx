@@ -70,7 +70,7 @@ export function BroadcastsScreen({
       <h1>Broadcasts</h1>
       <Card title="Recent broadcasts" actions={<span className="live-dot">live</span>}>
         <QueryView query={list} what="Loading broadcasts">
-          {(broadcasts) =>
+          {({ items: broadcasts }) =>
             broadcasts.length === 0 ? (
               <Empty>No broadcasts yet. Compose one to see it here.</Empty>
             ) : (
@@ -137,9 +137,10 @@ function BroadcastDetail(props: {
     refetchInterval: liveInterval,
   });
   const [search, setSearch] = useState("");
-  const messages = useQuery(
-    trpc.broadcasts.messages.queryOptions({ ...input, query: search || undefined }),
-  );
+  const messages = useQuery({
+    ...trpc.broadcasts.messages.queryOptions({ ...input, query: search || undefined }),
+    refetchInterval: liveInterval,
+  });
   const [messageUuid, setMessageUuid] = useState<string | null>(null);
   const cancel = useMutation(
     trpc.broadcasts.cancel.mutationOptions({ onSuccess: () => void detail.refetch() }),
@@ -224,7 +225,7 @@ function BroadcastDetail(props: {
           }
         >
           <QueryView query={messages} what="Loading messages">
-            {(rows) =>
+            {({ items: rows }) =>
               rows.length === 0 ? (
                 <Empty>No message matches.</Empty>
               ) : (

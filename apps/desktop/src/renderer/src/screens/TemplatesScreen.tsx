@@ -157,10 +157,48 @@ export function TemplatesScreen({
                 )
               }
             </QueryView>
+            {author ? <NewKeyword scope={scope} /> : null}
           </Card>
         </div>
       </div>
     </div>
+  );
+}
+
+/** A sender-ID prefix the client asks for; staff approve it before messages can carry it. */
+function NewKeyword({ scope }: { scope: { clientId?: string } }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [keyword, setKeyword] = useState("");
+  const create = useMutation(
+    trpc.content.createKeyword.mutationOptions({
+      onSuccess: () => {
+        setKeyword("");
+        void queryClient.invalidateQueries({ queryKey: trpc.content.keywords.queryKey() });
+      },
+    }),
+  );
+  return (
+    <>
+      <div className="form-row">
+        <Field label="New keyword" hint="1 to 10 letters or digits; waits for staff approval.">
+          <input
+            value={keyword}
+            maxLength={10}
+            onChange={(e) => setKeyword(e.target.value.toUpperCase())}
+            data-testid="keyword-name"
+          />
+        </Field>
+        <Button
+          disabled={!keyword || create.isPending}
+          onClick={() => create.mutate({ ...scope, keyword })}
+          testId="add-keyword"
+        >
+          Register
+        </Button>
+      </div>
+      <ErrorNote error={create.error} />
+    </>
   );
 }
 

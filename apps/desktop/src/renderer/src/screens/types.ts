@@ -11,3 +11,5 @@ export interface Viewer {
 export function can(viewer: Viewer, roles: string[]): boolean {
   return roles.includes(viewer.role);
 }
+
+export type Role = "owner" | "operator" | "developer" | "finance" | "staff_admin" | "staff_finance";
