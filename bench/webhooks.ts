@@ -35,13 +35,9 @@ const platform = await openPlatform(
 );
 const { db, sql } = platform.database;
 
-let received = 0;
 const receiver = createServer((req, res) => {
   req.resume();
-  req.on("end", () => {
-    received++;
-    res.writeHead(204).end();
-  });
+  req.on("end", () => res.writeHead(204).end());
 });
 await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
 const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
@@ -92,7 +88,6 @@ async function bareLoop(): Promise<void> {
 }
 
 const reference = await timed(bareLoop);
-received = 0;
 
 await createWebhookEndpoint(db, webhookUrlPolicy(config), cliActor, client.id, {
   url: receiverUrl,

@@ -19,7 +19,7 @@ const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 };
 
 /** Starts every worker of this process. Each queue's retry policy lives in `ensureQueues`. */
 export async function startWorkers(platform: Platform): Promise<void> {
-  const { boss, config } = platform;
+  const { boss } = platform;
 
   const sendEmail = emailSender(platform);
   const loops = [
