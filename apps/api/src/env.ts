@@ -35,7 +35,7 @@ const configSchema = z.object({
   SEND_RATE_LIMIT: positiveInt.default(10),
   WHATSAPP_TEST_RATE_LIMIT: positiveInt.default(5),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(900),
-  SEND_CHUNK_SIZE: positiveInt.max(5000).default(500),
+  SEND_CHUNK_SIZE: positiveInt.max(5000).default(1000),
   SEND_CONCURRENCY: positiveInt.default(32),
   SEND_JOBS_PER_WORKER: positiveInt.default(4),
   SEND_JOBS_PER_CLIENT: positiveInt.default(4),

@@ -62,9 +62,13 @@ export async function applySendOutcomes(
         SELECT * FROM unnest(${sql.param(batch.accepted.map((a) => a.messageId))}::uuid[],
           ${sql.param(batch.accepted.map((a) => a.providerMessageId))}::text[]) AS i(id, provider_id)
       ), target AS (
+        -- Rows are found by primary key (= ANY), not by joining the input: right after a
+        -- large COPY the statistics are stale and a join could be planned as a scan.
         SELECT m.id, m.status AS old_status, m.billing_state AS old_billing, m.price
-        FROM messages m JOIN input ON input.id = m.id
-        WHERE m.client_id = ${batch.clientId} AND m.provider_message_id IS NULL
+        FROM messages m
+        WHERE m.client_id = ${batch.clientId}
+          AND m.id = ANY(${sql.param(batch.accepted.map((a) => a.messageId))}::uuid[])
+          AND m.provider_message_id IS NULL
         FOR UPDATE OF m
       ), changed AS (
         UPDATE messages m SET
@@ -76,32 +80,20 @@ export async function applySendOutcomes(
           attempts = m.attempts + 1,
           error_code = NULL, error_message = NULL, updated_at = now()
         FROM target, input
-        WHERE m.client_id = ${batch.clientId} AND m.id = target.id AND input.id = target.id
+        WHERE m.client_id = ${batch.clientId}
+          AND m.id = ANY(${sql.param(batch.accepted.map((a) => a.messageId))}::uuid[])
+          AND m.id = target.id AND input.id = target.id
         RETURNING m.id
       )
       SELECT target.* FROM target JOIN changed ON changed.id = target.id`,
     );
     const moved = rows.filter((row) => moveFrom.includes(row.old_status)).map((row) => row.id);
     await recordEvents(db, batch.clientId, moved, accepted, batch.accepted);
-    const settled = rows.filter((row) => row.old_billing === "reserved");
-    await settleShares(db, batch.clientId, batch.broadcastId, {
-      count: settled.length,
-      amount: settled.reduce((sum, row) => sum + Number(row.price), 0),
-    });
     // Sandbox messages are free: their `billed` event carries an amount of zero.
     await queueWebhookEvents(db, batch.clientId, "billed", billedEvents(rows));
+    const settled = rows.filter((row) => row.old_billing === "reserved");
     applied.acceptedIds = moved;
     applied.settled = settled.map((row) => ({ messageId: row.id, amount: Number(row.price) }));
-  }
-
-  if (batch.failed.length > 0) {
-    applied.failedIds = await failMessages(
-      db,
-      batch.clientId,
-      batch.broadcastId,
-      batch.channel,
-      batch.failed,
-    );
   }
 
   if (batch.retrying.length > 0) {
@@ -114,6 +106,22 @@ export async function applySendOutcomes(
       WHERE m.client_id = ${batch.clientId} AND m.id = input.id
         AND m.provider_message_id IS NULL`);
   }
+
+  // The money moves last: they lock the broadcast and client rows, which every chunk of
+  // the client's broadcasts shares, so they should be held only for the moment to commit.
+  if (batch.failed.length > 0) {
+    applied.failedIds = await failMessages(
+      db,
+      batch.clientId,
+      batch.broadcastId,
+      batch.channel,
+      batch.failed,
+    );
+  }
+  await settleShares(db, batch.clientId, batch.broadcastId, {
+    count: applied.settled.length,
+    amount: applied.settled.reduce((sum, share) => sum + share.amount, 0),
+  });
   return applied;
 }
 
@@ -138,8 +146,10 @@ export async function failMessages(
         ${sql.param(failures.map((f) => f.message))}::text[]) AS i(id, code, message)
     ), target AS (
       SELECT m.id, m.status AS old_status, m.billing_state AS old_billing, m.price
-      FROM messages m JOIN input ON input.id = m.id
-      WHERE m.client_id = ${clientId} AND m.status = ANY(${sql.param(moveFrom)}::text[])
+      FROM messages m
+      WHERE m.client_id = ${clientId}
+        AND m.id = ANY(${sql.param(failures.map((f) => f.messageId))}::uuid[])
+        AND m.status = ANY(${sql.param(moveFrom)}::text[])
         AND m.provider_message_id IS NULL
       FOR UPDATE OF m
     ), changed AS (
@@ -148,7 +158,9 @@ export async function failMessages(
           ELSE m.billing_state END,
         error_code = input.code, error_message = input.message, updated_at = now()
       FROM target, input
-      WHERE m.client_id = ${clientId} AND m.id = target.id AND input.id = target.id
+      WHERE m.client_id = ${clientId}
+        AND m.id = ANY(${sql.param(failures.map((f) => f.messageId))}::uuid[])
+        AND m.id = target.id AND input.id = target.id
       RETURNING m.id
     )
     SELECT target.* FROM target JOIN changed ON changed.id = target.id`,
