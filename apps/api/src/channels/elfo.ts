@@ -31,6 +31,9 @@ export function createElfoProvider(settings: ElfoSettings): SmsProvider {
   const dispatcher = new Agent({
     connections: settings.connections ?? 64,
     keepAliveTimeout: 30_000,
+    // The agent's timeouts bound every call; a per-request abort signal cost a timer and
+    // an AbortController per message for no extra safety.
+    connect: { timeout: settings.timeoutMs },
     headersTimeout: settings.timeoutMs,
     bodyTimeout: settings.timeoutMs,
   });
@@ -53,7 +56,6 @@ export function createElfoProvider(settings: ElfoSettings): SmsProvider {
           message: message.text,
           reference: message.reference,
         }),
-        signal: AbortSignal.timeout(settings.timeoutMs),
       });
       statusCode = response.statusCode;
       const text = await response.body.text();
