@@ -93,6 +93,8 @@ await createWebhookEndpoint(db, webhookUrlPolicy(config), cliActor, client.id, {
   url: receiverUrl,
   events: ["delivered"],
 });
+// The deliver worker runs before the events exist, as it does in a deployment.
+await startWebhookWorker(platform);
 const subject = await timed(async () => {
   await platform.database.transaction(async ({ tx }) => {
     await queueWebhookEvents(
@@ -102,7 +104,6 @@ const subject = await timed(async () => {
       messages.map((message) => ({ messageId: message.id as string })),
     );
   });
-  await startWebhookWorker(platform);
   for (;;) {
     const [row] =
       await sql`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'succeeded'`;

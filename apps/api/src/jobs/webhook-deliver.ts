@@ -72,9 +72,13 @@ export async function drainWebhookDeliveries(platform: Platform): Promise<number
 async function drainLane(platform: Platform, concurrency: number): Promise<number> {
   const policy = webhookUrlPolicy(platform.config);
   let total = 0;
+  let recording: Promise<void> = Promise.resolve();
   for (;;) {
     const batch = await claimDue(platform);
-    if (batch.length === 0) return total;
+    if (batch.length === 0) {
+      await recording;
+      return total;
+    }
 
     // One DNS check per URL and batch: the check still happens at delivery time.
     const vetted = new Map<string, ReturnType<typeof vetWebhookUrl>>();
@@ -91,11 +95,22 @@ async function drainLane(platform: Platform, concurrency: number): Promise<numbe
     await runPool(batch, concurrency, async (delivery) => {
       outcomes.push(await attemptDelivery(platform, policy, vet, delivery));
     });
+    // The batch is recorded while the next one is claimed and posted. Until it is, its
+    // deliveries stay hidden by their lease, so none is posted twice.
+    recording = recording.then(() => record(platform, outcomes));
+    total += batch.length;
+  }
+}
+
+async function record(platform: Platform, outcomes: AttemptOutcome[]): Promise<void> {
+  try {
     await platform.database.transaction(async ({ tx }) => {
       await recordAttempts(tx, outcomes, platform.config.WEBHOOK_DISABLE_AFTER_SECONDS);
     });
     logFailures(platform, outcomes);
-    total += batch.length;
+  } catch (error) {
+    // The deliveries come back when their lease ends and are posted again.
+    platform.logger.error({ err: error }, "could not record webhook attempts");
   }
 }
 
