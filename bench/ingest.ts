@@ -33,7 +33,7 @@ const { db, sql } = platform.database;
 await sql`CREATE TABLE trivial_reference (id bigserial PRIMARY KEY, payload jsonb NOT NULL)`;
 const app = await buildServer(platform, (server) => {
   server.post("/bench/trivial", async (req) => {
-    await sql`INSERT INTO trivial_reference (payload) VALUES (${sql.json(req.body as object)})`;
+    await sql`INSERT INTO trivial_reference (payload) VALUES (${JSON.stringify(req.body)}::jsonb)`;
     return { data: { received: true } };
   });
 });
