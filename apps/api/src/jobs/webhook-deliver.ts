@@ -73,12 +73,17 @@ async function drainLane(platform: Platform, concurrency: number): Promise<numbe
   const policy = webhookUrlPolicy(platform.config);
   let total = 0;
   let recording: Promise<void> = Promise.resolve();
+  let claiming = claimDue(platform);
   for (;;) {
-    const batch = await claimDue(platform);
+    const batch = await claiming;
     if (batch.length === 0) {
       await recording;
       return total;
     }
+    // The next batch is claimed while this one is posted, so the lane never waits on it.
+    claiming = claimDue(platform);
+    // Handled when awaited; this only keeps an early failure from counting as unhandled.
+    claiming.catch(() => {});
 
     // One DNS check per URL and batch: the check still happens at delivery time.
     const vetted = new Map<string, ReturnType<typeof vetWebhookUrl>>();
