@@ -270,3 +270,29 @@ describe("an endpoint failing for too long", () => {
     }
   });
 });
+
+describe("a receiver that answers too late", () => {
+  it("fails the attempt with the timeout instead of waiting for it", async () => {
+    const server = createServer((_request, response) => {
+      setTimeout(() => response.writeHead(200).end(), 1500);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const loopback: WebhookUrlPolicy = {
+      allowHttp: true,
+      allowLoopback: true,
+      allowPrivate: false,
+      resolve: async () => [{ address: "127.0.0.1", family: 4 }],
+    };
+
+    try {
+      const result = await postWebhook(`http://127.0.0.1:${port}/`, {}, "{}", loopback, 300);
+
+      expect(result).toMatchObject({ ok: false, statusCode: null });
+      expect(result.error).toBe("No response within 300 ms");
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

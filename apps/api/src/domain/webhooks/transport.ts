@@ -17,6 +17,13 @@ export interface PostResult {
 }
 
 const excerptBytes = 1024;
+const timeoutErrors = new Set([
+  "TimeoutError",
+  "AbortError",
+  "HeadersTimeoutError",
+  "BodyTimeoutError",
+  "ConnectTimeoutError",
+]);
 
 type LookupCallback = (
   error: Error | null,
@@ -93,7 +100,8 @@ export async function postWebhook(
       headers,
       body,
       ...(dispatcher ? { dispatcher } : {}),
-      signal: AbortSignal.timeout(timeoutMs),
+      // The status must arrive within the timeout; undici enforces it without a timer and
+      // an abort signal per delivery.
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
@@ -107,8 +115,7 @@ export async function postWebhook(
       error: ok ? null : `HTTP ${response.statusCode}`,
     };
   } catch (error) {
-    const timedOut =
-      (error as Error).name === "TimeoutError" || (error as Error).name === "AbortError";
+    const timedOut = timeoutErrors.has((error as Error).name);
     return {
       ok: false,
       statusCode: null,
