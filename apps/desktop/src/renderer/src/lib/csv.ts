@@ -70,3 +70,11 @@ export function downloadText(filename: string, text: string): void {
   link.click();
   URL.revokeObjectURL(url);
 }
+
+/** Fetches an export a query holds back until asked, and saves it as the file it names. */
+export async function downloadExport(query: {
+  refetch: () => Promise<{ data?: { filename: string; csv: string } | undefined }>;
+}): Promise<void> {
+  const result = await query.refetch();
+  if (result.data) downloadText(result.data.filename, result.data.csv);
+}

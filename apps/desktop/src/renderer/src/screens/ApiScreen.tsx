@@ -1,17 +1,19 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { formatRinggit } from "@teekrr/shared";
 import { useState } from "react";
+import { type Column, DataTable } from "../components/DataTable.tsx";
+import { CheckGroup, toggled } from "../components/forms.tsx";
 import {
   Badge,
   Button,
   Card,
-  Empty,
   ErrorNote,
   Field,
   Notice,
   QueryView,
   time,
 } from "../components/ui.tsx";
+import type { Outputs } from "../lib/outputs.ts";
 import { useTRPC } from "../lib/trpc.ts";
 import { Webhooks } from "./api/Webhooks.tsx";
 import { can, type Viewer } from "./types.ts";
@@ -47,6 +49,33 @@ export function ApiScreen({ scope, viewer }: { scope: { clientId?: string }; vie
     }),
   );
   const revoke = useMutation(trpc.keys.revoke.mutationOptions({ onSuccess: () => void refresh() }));
+  const keyColumns: Column<KeyRow>[] = [
+    { header: "Name", cell: (key) => key.name },
+    { header: "Prefix", className: "mono", cell: (key) => `${key.prefix}…` },
+    { header: "Scopes", className: "small", cell: (key) => key.scopes.join(", ") },
+    {
+      header: "IP allow-list",
+      className: "small",
+      cell: (key) => key.ipAllowlist.join(", ") || "any",
+    },
+    { header: "Expires", cell: (key) => time(key.expiresAt) },
+    { header: "State", cell: (key) => <Badge value={key.state} /> },
+    {
+      header: "",
+      className: "actions",
+      cell: (key) =>
+        manage && key.state === "active" ? (
+          <>
+            <Button kind="ghost" onClick={() => rotate.mutate({ ...scope, keyId: key.id })}>
+              Rotate
+            </Button>
+            <Button kind="danger" onClick={() => revoke.mutate({ ...scope, keyId: key.id })}>
+              Revoke
+            </Button>
+          </>
+        ) : null,
+    },
+  ];
 
   return (
     <div className="screen">
@@ -66,57 +95,16 @@ export function ApiScreen({ scope, viewer }: { scope: { clientId?: string }; vie
         <Card title="API keys">
           <ErrorNote error={rotate.error ?? revoke.error} />
           <QueryView query={keys} what="Loading keys">
-            {(rows) =>
-              rows.length === 0 ? (
-                <Empty>No keys yet.</Empty>
-              ) : (
-                <table className="table" data-testid="key-table">
-                  <thead>
-                    <tr>
-                      <th>Name</th>
-                      <th>Prefix</th>
-                      <th>Scopes</th>
-                      <th>IP allow-list</th>
-                      <th>Expires</th>
-                      <th>State</th>
-                      <th />
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((key) => (
-                      <tr key={key.id} data-testid={`key-${key.name}`}>
-                        <td>{key.name}</td>
-                        <td className="mono">{key.prefix}…</td>
-                        <td className="small">{key.scopes.join(", ")}</td>
-                        <td className="small">{key.ipAllowlist.join(", ") || "any"}</td>
-                        <td>{time(key.expiresAt)}</td>
-                        <td>
-                          <Badge value={key.state} />
-                        </td>
-                        <td className="actions">
-                          {manage && key.state === "active" ? (
-                            <>
-                              <Button
-                                kind="ghost"
-                                onClick={() => rotate.mutate({ ...scope, keyId: key.id })}
-                              >
-                                Rotate
-                              </Button>
-                              <Button
-                                kind="danger"
-                                onClick={() => revoke.mutate({ ...scope, keyId: key.id })}
-                              >
-                                Revoke
-                              </Button>
-                            </>
-                          ) : null}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )
-            }
+            {(rows) => (
+              <DataTable
+                testId="key-table"
+                rows={rows}
+                rowKey={(key) => key.id}
+                rowTestId={(key) => `key-${key.name}`}
+                empty="No keys yet."
+                columns={keyColumns}
+              />
+            )}
           </QueryView>
         </Card>
         <div className="stack">
@@ -177,31 +165,18 @@ function CreateKey(props: { scope: { clientId?: string }; onCreated: (key: strin
       },
     }),
   );
-  const toggle = (value: Scope) =>
-    setChosen((current) =>
-      current.includes(value) ? current.filter((s) => s !== value) : [...current, value],
-    );
 
   return (
     <Card title="New key">
       <Field label="Name">
         <input value={name} onChange={(e) => setName(e.target.value)} data-testid="key-name" />
       </Field>
-      <div className="field">
-        <span className="field-label">Scopes</span>
-        <div className="checks">
-          {scopes.map((value) => (
-            <label key={value} className="check">
-              <input
-                type="checkbox"
-                checked={chosen.includes(value)}
-                onChange={() => toggle(value)}
-              />
-              {value}
-            </label>
-          ))}
-        </div>
-      </div>
+      <CheckGroup
+        label="Scopes"
+        options={scopes}
+        chosen={chosen}
+        onToggle={(value) => setChosen((current) => toggled(current, value))}
+      />
       <Field
         label="IP allow-list"
         hint="Addresses or CIDR ranges, comma separated; empty allows any."
@@ -239,40 +214,31 @@ function CreateKey(props: { scope: { clientId?: string }; onCreated: (key: strin
   );
 }
 
+type KeyRow = Outputs["keys"]["list"][number];
+type UsageRow = Outputs["usage"]["list"]["items"][number];
+
+const usageColumns: Column<UsageRow>[] = [
+  { header: "Time", cell: (call) => time(call.at) },
+  { header: "Method", cell: (call) => call.method },
+  { header: "Path", className: "mono", cell: (call) => call.path },
+  { header: "Status", cell: (call) => call.status },
+  { header: "Latency", cell: (call) => `${call.latencyMs} ms` },
+];
+
 function UsageLog({ scope }: { scope: { clientId?: string } }) {
   const trpc = useTRPC();
   const usage = useQuery(trpc.usage.list.queryOptions({ ...scope, limit: 50 }));
   return (
     <Card title="Usage log">
       <QueryView query={usage} what="Loading usage">
-        {(page) =>
-          page.items.length === 0 ? (
-            <Empty>No API calls yet.</Empty>
-          ) : (
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Time</th>
-                  <th>Method</th>
-                  <th>Path</th>
-                  <th>Status</th>
-                  <th>Latency</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((call) => (
-                  <tr key={call.requestId}>
-                    <td>{time(call.at)}</td>
-                    <td>{call.method}</td>
-                    <td className="mono">{call.path}</td>
-                    <td>{call.status}</td>
-                    <td>{call.latencyMs} ms</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
+        {(page) => (
+          <DataTable
+            rows={page.items}
+            rowKey={(call) => call.requestId}
+            empty="No API calls yet."
+            columns={usageColumns}
+          />
+        )}
       </QueryView>
     </Card>
   );

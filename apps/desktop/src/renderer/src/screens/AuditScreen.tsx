@@ -1,5 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
-import { Card, Empty, QueryView, time } from "../components/ui.tsx";
+import { type Column, DataTable } from "../components/DataTable.tsx";
+import { Card, QueryView, time } from "../components/ui.tsx";
+import type { Outputs } from "../lib/outputs.ts";
 import { useTRPC } from "../lib/trpc.ts";
 
 function brief(value: unknown): string {
@@ -7,6 +9,21 @@ function brief(value: unknown): string {
   const text = JSON.stringify(value);
   return text.length > 140 ? `${text.slice(0, 137)}…` : text;
 }
+
+type Entry = Outputs["audit"]["list"][number];
+
+const columns: Column<Entry>[] = [
+  { header: "When", className: "nowrap", cell: (entry) => time(entry.at) },
+  { header: "Who", cell: (entry) => entry.actor },
+  { header: "Action", className: "mono", cell: (entry) => entry.action },
+  {
+    header: "Target",
+    className: "small",
+    cell: (entry) => `${entry.targetType} ${entry.targetId?.slice(0, 8) ?? ""}`,
+  },
+  { header: "Before", className: "mono small wrap", cell: (entry) => brief(entry.before) },
+  { header: "After", className: "mono small wrap", cell: (entry) => brief(entry.after) },
+];
 
 export function AuditScreen({ scope }: { scope: { clientId?: string } }) {
   const trpc = useTRPC();
@@ -16,38 +33,15 @@ export function AuditScreen({ scope }: { scope: { clientId?: string } }) {
       <h1>Audit log</h1>
       <Card title="Every change made by a person">
         <QueryView query={audit} what="Loading audit log">
-          {(entries) =>
-            entries.length === 0 ? (
-              <Empty>Nothing has changed yet.</Empty>
-            ) : (
-              <table className="table" data-testid="audit-table">
-                <thead>
-                  <tr>
-                    <th>When</th>
-                    <th>Who</th>
-                    <th>Action</th>
-                    <th>Target</th>
-                    <th>Before</th>
-                    <th>After</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {entries.map((entry) => (
-                    <tr key={entry.id}>
-                      <td className="nowrap">{time(entry.at)}</td>
-                      <td>{entry.actor}</td>
-                      <td className="mono">{entry.action}</td>
-                      <td className="small">
-                        {entry.targetType} {entry.targetId?.slice(0, 8) ?? ""}
-                      </td>
-                      <td className="mono small wrap">{brief(entry.before)}</td>
-                      <td className="mono small wrap">{brief(entry.after)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )
-          }
+          {(entries) => (
+            <DataTable
+              testId="audit-table"
+              rows={entries}
+              rowKey={(entry) => String(entry.id)}
+              empty="Nothing has changed yet."
+              columns={columns}
+            />
+          )}
         </QueryView>
       </Card>
     </div>

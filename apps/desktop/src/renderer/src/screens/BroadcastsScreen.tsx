@@ -1,6 +1,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { LineChart } from "../components/chart.tsx";
+import { type Column, DataTable } from "../components/DataTable.tsx";
 import {
   Badge,
   Button,
@@ -13,7 +14,8 @@ import {
   Stat,
   time,
 } from "../components/ui.tsx";
-import { downloadText } from "../lib/csv.ts";
+import { downloadExport } from "../lib/csv.ts";
+import type { Outputs } from "../lib/outputs.ts";
 import { liveInterval, useTRPC } from "../lib/trpc.ts";
 import { can, type Viewer } from "./types.ts";
 
@@ -40,6 +42,27 @@ function Progress({ counts, total }: { counts: Record<string, number>; total: nu
     </div>
   );
 }
+
+type BroadcastRow = Outputs["broadcasts"]["list"]["items"][number];
+type MessageRow = Outputs["broadcasts"]["messages"]["items"][number];
+
+const broadcastColumns: Column<BroadcastRow>[] = [
+  { header: "Campaign", cell: (b) => b.campaignName },
+  { header: "Channel", cell: (b) => b.channel },
+  { header: "Status", cell: (b) => <Badge value={b.status} /> },
+  { header: "Progress", cell: (b) => <Progress counts={b.counts} total={b.recipients} /> },
+  { header: "Delivered", cell: (b) => (b.counts.delivered ?? 0) + (b.counts.read ?? 0) },
+  { header: "Failed", cell: (b) => b.counts.failed ?? 0 },
+  { header: "Reserved", cell: (b) => <Money sen={b.reserved} /> },
+  { header: "Created", cell: (b) => time(b.createdAt) },
+];
+
+const messageColumns: Column<MessageRow>[] = [
+  { header: "Recipient", className: "mono", cell: (m) => m.recipient },
+  { header: "Status", cell: (m) => <Badge value={m.status} /> },
+  { header: "Price", cell: (m) => <Money sen={m.price} /> },
+  { header: "Error", cell: (m) => m.errorCode ?? "" },
+];
 
 export function BroadcastsScreen({
   scope,
@@ -70,50 +93,16 @@ export function BroadcastsScreen({
       <h1>Broadcasts</h1>
       <Card title="Recent broadcasts" actions={<span className="live-dot">live</span>}>
         <QueryView query={list} what="Loading broadcasts">
-          {({ items: broadcasts }) =>
-            broadcasts.length === 0 ? (
-              <Empty>No broadcasts yet. Compose one to see it here.</Empty>
-            ) : (
-              <table className="table" data-testid="broadcast-table">
-                <thead>
-                  <tr>
-                    <th>Campaign</th>
-                    <th>Channel</th>
-                    <th>Status</th>
-                    <th>Progress</th>
-                    <th>Delivered</th>
-                    <th>Failed</th>
-                    <th>Reserved</th>
-                    <th>Created</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {broadcasts.map((b) => (
-                    <tr
-                      key={b.broadcastUuid}
-                      className="clickable"
-                      onClick={() => setSelected(b.broadcastUuid)}
-                    >
-                      <td>{b.campaignName}</td>
-                      <td>{b.channel}</td>
-                      <td>
-                        <Badge value={b.status} />
-                      </td>
-                      <td>
-                        <Progress counts={b.counts} total={b.recipients} />
-                      </td>
-                      <td>{(b.counts.delivered ?? 0) + (b.counts.read ?? 0)}</td>
-                      <td>{b.counts.failed ?? 0}</td>
-                      <td>
-                        <Money sen={b.reserved} />
-                      </td>
-                      <td>{time(b.createdAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )
-          }
+          {({ items: broadcasts }) => (
+            <DataTable
+              testId="broadcast-table"
+              rows={broadcasts}
+              rowKey={(b) => b.broadcastUuid}
+              onRowClick={(b) => setSelected(b.broadcastUuid)}
+              empty="No broadcasts yet. Compose one to see it here."
+              columns={broadcastColumns}
+            />
+          )}
         </QueryView>
       </Card>
     </div>
@@ -150,10 +139,7 @@ function BroadcastDetail(props: {
     ["scheduled", "queued", "sending"].includes(detail.data?.status ?? "");
   const csv = useQuery({ ...trpc.broadcasts.exportCsv.queryOptions(input), enabled: false });
 
-  const exportCsv = async () => {
-    const result = await csv.refetch();
-    if (result.data) downloadText(result.data.filename, result.data.csv);
-  };
+  const exportCsv = () => downloadExport(csv);
 
   return (
     <div className="screen">
@@ -225,40 +211,15 @@ function BroadcastDetail(props: {
           }
         >
           <QueryView query={messages} what="Loading messages">
-            {({ items: rows }) =>
-              rows.length === 0 ? (
-                <Empty>No message matches.</Empty>
-              ) : (
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th>Recipient</th>
-                      <th>Status</th>
-                      <th>Price</th>
-                      <th>Error</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((m) => (
-                      <tr
-                        key={m.messageUuid}
-                        className="clickable"
-                        onClick={() => setMessageUuid(m.messageUuid)}
-                      >
-                        <td className="mono">{m.recipient}</td>
-                        <td>
-                          <Badge value={m.status} />
-                        </td>
-                        <td>
-                          <Money sen={m.price} />
-                        </td>
-                        <td>{m.errorCode ?? ""}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )
-            }
+            {({ items: rows }) => (
+              <DataTable
+                rows={rows}
+                rowKey={(m) => m.messageUuid}
+                onRowClick={(m) => setMessageUuid(m.messageUuid)}
+                empty="No message matches."
+                columns={messageColumns}
+              />
+            )}
           </QueryView>
         </Card>
         <Card title="Status history">

@@ -2,11 +2,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { formatRinggit } from "@teekrr/shared";
 import { useState } from "react";
 import { LineChart } from "../components/chart.tsx";
+import { type Column, DataTable } from "../components/DataTable.tsx";
+import { FilterSelect, InputWithAction } from "../components/forms.tsx";
 import {
   Badge,
   Button,
   Card,
-  Empty,
   ErrorNote,
   Field,
   Money,
@@ -15,7 +16,8 @@ import {
   Stat,
   time,
 } from "../components/ui.tsx";
-import { downloadText } from "../lib/csv.ts";
+import { downloadExport } from "../lib/csv.ts";
+import type { Outputs } from "../lib/outputs.ts";
 import { useTRPC } from "../lib/trpc.ts";
 import { can, type Viewer } from "./types.ts";
 
@@ -27,6 +29,26 @@ function senFrom(text: string): number | null {
   if (!/^-?\d+(\.\d{1,2})?$/.test(text.trim())) return null;
   return Math.round(Number(text) * 100);
 }
+
+type LedgerRow = Outputs["finance"]["ledger"][number];
+
+const ledgerColumns: Column<LedgerRow>[] = [
+  { header: "Time", cell: (entry) => time(entry.createdAt) },
+  { header: "Kind", cell: (entry) => <Badge value={entry.kind} /> },
+  { header: "Amount", cell: (entry) => <Money sen={entry.amount} /> },
+  {
+    header: "Effect",
+    className: (entry) => (entry.signed < 0 ? "negative" : undefined),
+    cell: (entry) => (entry.signed === 0 ? "—" : <Money sen={entry.signed} />),
+  },
+  {
+    header: "Broadcast",
+    className: "mono small",
+    cell: (entry) => entry.broadcastUuid?.slice(0, 8) ?? "",
+  },
+  { header: "Reason", cell: (entry) => entry.reason ?? "" },
+  { header: "By", cell: (entry) => entry.actor ?? "" },
+];
 
 export function FinanceScreen({ scope, viewer }: { scope: { clientId?: string }; viewer: Viewer }) {
   const trpc = useTRPC();
@@ -51,10 +73,7 @@ export function FinanceScreen({ scope, viewer }: { scope: { clientId?: string };
     }),
     enabled: false,
   });
-  const exportStatement = async () => {
-    const result = await statement.refetch();
-    if (result.data) downloadText(result.data.filename, result.data.csv);
-  };
+  const exportStatement = () => downloadExport(statement);
 
   return (
     <div className="screen">
@@ -129,18 +148,13 @@ export function FinanceScreen({ scope, viewer }: { scope: { clientId?: string };
         title="Ledger"
         actions={
           <div className="filters">
-            <select
+            <FilterSelect
               value={kind}
-              onChange={(e) => setKind(e.target.value as Kind | "")}
-              data-testid="ledger-kind"
-            >
-              <option value="">All kinds</option>
-              {kinds.map((k) => (
-                <option key={k} value={k}>
-                  {k}
-                </option>
-              ))}
-            </select>
+              onChange={setKind}
+              all="All kinds"
+              options={kinds}
+              testId="ledger-kind"
+            />
             <input
               type="date"
               value={from}
@@ -152,44 +166,15 @@ export function FinanceScreen({ scope, viewer }: { scope: { clientId?: string };
         }
       >
         <QueryView query={ledger} what="Loading ledger">
-          {(entries) =>
-            entries.length === 0 ? (
-              <Empty>No ledger entries match.</Empty>
-            ) : (
-              <table className="table" data-testid="ledger-table">
-                <thead>
-                  <tr>
-                    <th>Time</th>
-                    <th>Kind</th>
-                    <th>Amount</th>
-                    <th>Effect</th>
-                    <th>Broadcast</th>
-                    <th>Reason</th>
-                    <th>By</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {entries.map((entry) => (
-                    <tr key={entry.id}>
-                      <td>{time(entry.createdAt)}</td>
-                      <td>
-                        <Badge value={entry.kind} />
-                      </td>
-                      <td>
-                        <Money sen={entry.amount} />
-                      </td>
-                      <td className={entry.signed < 0 ? "negative" : ""}>
-                        {entry.signed === 0 ? "—" : <Money sen={entry.signed} />}
-                      </td>
-                      <td className="mono small">{entry.broadcastUuid?.slice(0, 8) ?? ""}</td>
-                      <td>{entry.reason ?? ""}</td>
-                      <td>{entry.actor ?? ""}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )
-          }
+          {(entries) => (
+            <DataTable
+              testId="ledger-table"
+              rows={entries}
+              rowKey={(entry) => String(entry.id)}
+              empty="No ledger entries match."
+              columns={ledgerColumns}
+            />
+          )}
         </QueryView>
       </Card>
     </div>
@@ -255,33 +240,27 @@ function StaffActions(props: { scope: { clientId?: string }; viewer: Viewer; bil
           ) : null}
           <ErrorNote error={topUp.error ?? adjust.error} />
           {props.billing === "postpaid" ? (
-            <div className="form-row">
-              <Field label="Spending cap (RM)">
-                <input value={cap} onChange={(e) => setCap(e.target.value)} />
-              </Field>
-              <Button
-                disabled={senFrom(cap) === null}
-                onClick={() => setCapMutation.mutate({ ...props.scope, cap: senFrom(cap) ?? 0 })}
-              >
-                Set cap
-              </Button>
-            </div>
+            <InputWithAction
+              label="Spending cap (RM)"
+              value={cap}
+              onChange={setCap}
+              action="Set cap"
+              disabled={senFrom(cap) === null}
+              onAction={() => setCapMutation.mutate({ ...props.scope, cap: senFrom(cap) ?? 0 })}
+            />
           ) : null}
           <ErrorNote error={setCapMutation.error} />
         </>
       ) : (
         <>
-          <div className="form-row">
-            <Field label="SMS rate (sen per segment)">
-              <input value={smsRate} onChange={(e) => setSmsRate(e.target.value)} />
-            </Field>
-            <Button
-              disabled={!/^\d+$/.test(smsRate)}
-              onClick={() => setRates.mutate({ ...props.scope, sms: Number(smsRate) })}
-            >
-              Set rate
-            </Button>
-          </div>
+          <InputWithAction
+            label="SMS rate (sen per segment)"
+            value={smsRate}
+            onChange={setSmsRate}
+            action="Set rate"
+            disabled={!/^\d+$/.test(smsRate)}
+            onAction={() => setRates.mutate({ ...props.scope, sms: Number(smsRate) })}
+          />
           <ErrorNote error={setRates.error} />
           {setRates.data ? <Notice tone="good">Rates updated.</Notice> : null}
         </>

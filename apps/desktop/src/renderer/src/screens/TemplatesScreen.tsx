@@ -1,19 +1,18 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import {
-  Badge,
-  Button,
-  Card,
-  Empty,
-  ErrorNote,
-  Field,
-  QueryView,
-  time,
-} from "../components/ui.tsx";
+import { type Column, DataTable } from "../components/DataTable.tsx";
+import { FilterSelect, InputWithAction } from "../components/forms.tsx";
+import { Badge, Button, Card, ErrorNote, Field, QueryView, time } from "../components/ui.tsx";
+import type { Outputs } from "../lib/outputs.ts";
 import { useTRPC } from "../lib/trpc.ts";
 import { can, type Viewer } from "./types.ts";
 
 type Channel = "sms" | "whatsapp" | "email";
+type TemplateRow = Outputs["content"]["templates"][number];
+type KeywordRow = Outputs["content"]["keywords"][number];
+
+const channels = ["sms", "whatsapp", "email"] as const;
+const channelLabels: Record<Channel, string> = { sms: "SMS", whatsapp: "WhatsApp", email: "Email" };
 
 export function TemplatesScreen({
   scope,
@@ -38,6 +37,45 @@ export function TemplatesScreen({
   );
   const staffAdmin = viewer.role === "staff_admin";
   const author = can(viewer, ["owner", "operator"]);
+  const review = (t: TemplateRow, decision: "approved" | "rejected") =>
+    reviewTemplate.mutate({ ...scope, templateId: t.id, decision });
+  const templateColumns: Column<TemplateRow>[] = [
+    { header: "Channel", cell: (t) => t.channel },
+    { header: "Name", cell: (t) => t.name },
+    { header: "Content", className: "small", cell: (t) => t.content },
+    { header: "Status", cell: (t) => <Badge value={t.status} /> },
+    { header: "Updated", cell: (t) => time(t.updatedAt) },
+    {
+      header: "",
+      className: "actions",
+      cell: (t) =>
+        staffAdmin && t.status === "pending" ? (
+          <>
+            <Button onClick={() => review(t, "approved")}>Approve</Button>
+            <Button kind="danger" onClick={() => review(t, "rejected")}>
+              Reject
+            </Button>
+          </>
+        ) : null,
+    },
+  ];
+  const keywordColumns: Column<KeywordRow>[] = [
+    { className: "mono", cell: (k) => k.keyword },
+    { cell: (k) => <Badge value={k.status} /> },
+    {
+      className: "actions",
+      cell: (k) =>
+        staffAdmin && k.status === "pending" ? (
+          <Button
+            onClick={() =>
+              reviewKeyword.mutate({ ...scope, keywordId: k.id, decision: "approved" })
+            }
+          >
+            Approve
+          </Button>
+        ) : null,
+    },
+  ];
 
   return (
     <div className="screen">
@@ -46,76 +84,25 @@ export function TemplatesScreen({
         <Card
           title="Templates"
           actions={
-            <select value={channel} onChange={(e) => setChannel(e.target.value as Channel | "")}>
-              <option value="">All channels</option>
-              <option value="sms">SMS</option>
-              <option value="whatsapp">WhatsApp</option>
-              <option value="email">Email</option>
-            </select>
+            <FilterSelect
+              value={channel}
+              onChange={setChannel}
+              all="All channels"
+              options={channels}
+              labelOf={(value) => channelLabels[value]}
+            />
           }
         >
           <ErrorNote error={reviewTemplate.error} />
           <QueryView query={templates} what="Loading templates">
-            {(rows) =>
-              rows.length === 0 ? (
-                <Empty>No templates.</Empty>
-              ) : (
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th>Channel</th>
-                      <th>Name</th>
-                      <th>Content</th>
-                      <th>Status</th>
-                      <th>Updated</th>
-                      <th />
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((t) => (
-                      <tr key={t.id}>
-                        <td>{t.channel}</td>
-                        <td>{t.name}</td>
-                        <td className="small">{t.content}</td>
-                        <td>
-                          <Badge value={t.status} />
-                        </td>
-                        <td>{time(t.updatedAt)}</td>
-                        <td className="actions">
-                          {staffAdmin && t.status === "pending" ? (
-                            <>
-                              <Button
-                                onClick={() =>
-                                  reviewTemplate.mutate({
-                                    ...scope,
-                                    templateId: t.id,
-                                    decision: "approved",
-                                  })
-                                }
-                              >
-                                Approve
-                              </Button>
-                              <Button
-                                kind="danger"
-                                onClick={() =>
-                                  reviewTemplate.mutate({
-                                    ...scope,
-                                    templateId: t.id,
-                                    decision: "rejected",
-                                  })
-                                }
-                              >
-                                Reject
-                              </Button>
-                            </>
-                          ) : null}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )
-            }
+            {(rows) => (
+              <DataTable
+                rows={rows}
+                rowKey={(t) => t.id}
+                empty="No templates."
+                columns={templateColumns}
+              />
+            )}
           </QueryView>
         </Card>
         <div className="stack">
@@ -123,39 +110,14 @@ export function TemplatesScreen({
           <Card title="Keywords">
             <ErrorNote error={reviewKeyword.error} />
             <QueryView query={keywords} what="Loading keywords">
-              {(rows) =>
-                rows.length === 0 ? (
-                  <Empty>No keywords registered.</Empty>
-                ) : (
-                  <table className="table">
-                    <tbody>
-                      {rows.map((k) => (
-                        <tr key={k.id}>
-                          <td className="mono">{k.keyword}</td>
-                          <td>
-                            <Badge value={k.status} />
-                          </td>
-                          <td className="actions">
-                            {staffAdmin && k.status === "pending" ? (
-                              <Button
-                                onClick={() =>
-                                  reviewKeyword.mutate({
-                                    ...scope,
-                                    keywordId: k.id,
-                                    decision: "approved",
-                                  })
-                                }
-                              >
-                                Approve
-                              </Button>
-                            ) : null}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                )
-              }
+              {(rows) => (
+                <DataTable
+                  rows={rows}
+                  rowKey={(k) => k.id}
+                  empty="No keywords registered."
+                  columns={keywordColumns}
+                />
+              )}
             </QueryView>
             {author ? <NewKeyword scope={scope} /> : null}
           </Card>
@@ -180,23 +142,17 @@ function NewKeyword({ scope }: { scope: { clientId?: string } }) {
   );
   return (
     <>
-      <div className="form-row">
-        <Field label="New keyword" hint="1 to 10 letters or digits; waits for staff approval.">
-          <input
-            value={keyword}
-            maxLength={10}
-            onChange={(e) => setKeyword(e.target.value.toUpperCase())}
-            data-testid="keyword-name"
-          />
-        </Field>
-        <Button
-          disabled={!keyword || create.isPending}
-          onClick={() => create.mutate({ ...scope, keyword })}
-          testId="add-keyword"
-        >
-          Register
-        </Button>
-      </div>
+      <InputWithAction
+        label="New keyword"
+        hint="1 to 10 letters or digits; waits for staff approval."
+        value={keyword}
+        onChange={(value) => setKeyword(value.toUpperCase())}
+        input={{ maxLength: 10, "data-testid": "keyword-name" }}
+        action="Register"
+        disabled={!keyword || create.isPending}
+        onAction={() => create.mutate({ ...scope, keyword })}
+        actionTestId="add-keyword"
+      />
       <ErrorNote error={create.error} />
     </>
   );

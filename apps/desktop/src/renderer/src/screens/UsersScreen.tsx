@@ -1,18 +1,21 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { type Column, DataTable } from "../components/DataTable.tsx";
 import {
   Badge,
   Button,
   Card,
-  Empty,
   ErrorNote,
   Field,
   Notice,
   QueryView,
   time,
 } from "../components/ui.tsx";
+import type { Outputs } from "../lib/outputs.ts";
 import { useTRPC } from "../lib/trpc.ts";
 import type { Role, Viewer } from "./types.ts";
+
+type UserRow = Outputs["users"]["list"]["users"][number];
 
 /** An owner's users of its client, or a staff admin's platform staff. */
 export function UsersScreen({ viewer }: { viewer: Viewer }) {
@@ -22,6 +25,26 @@ export function UsersScreen({ viewer }: { viewer: Viewer }) {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
   const disable = useMutation(trpc.users.disable.mutationOptions({ onSuccess: refresh }));
   const enable = useMutation(trpc.users.enable.mutationOptions({ onSuccess: refresh }));
+  const userColumns: Column<UserRow>[] = [
+    { header: "Email", cell: (user) => user.email },
+    { header: "Role", cell: (user) => user.role },
+    { header: "State", cell: (user) => <Badge value={user.state} /> },
+    { header: "Added", cell: (user) => time(user.createdAt) },
+    {
+      header: "",
+      className: "actions",
+      cell: (user) =>
+        user.id === viewer.id ? (
+          <span className="small">you</span>
+        ) : user.state === "active" ? (
+          <Button kind="danger" onClick={() => disable.mutate({ userId: user.id })}>
+            Disable
+          </Button>
+        ) : (
+          <Button onClick={() => enable.mutate({ userId: user.id })}>Enable</Button>
+        ),
+    },
+  ];
   const whose = viewer.client ? `${viewer.client.name}'s console users` : "Platform staff";
 
   return (
@@ -31,51 +54,16 @@ export function UsersScreen({ viewer }: { viewer: Viewer }) {
         <Card title={whose}>
           <ErrorNote error={disable.error ?? enable.error} />
           <QueryView query={users} what="Loading users">
-            {(data) =>
-              data.users.length === 0 ? (
-                <Empty>No users yet.</Empty>
-              ) : (
-                <table className="table" data-testid="user-table">
-                  <thead>
-                    <tr>
-                      <th>Email</th>
-                      <th>Role</th>
-                      <th>State</th>
-                      <th>Added</th>
-                      <th />
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.users.map((user) => (
-                      <tr key={user.id} data-testid={`user-${user.email}`}>
-                        <td>{user.email}</td>
-                        <td>{user.role}</td>
-                        <td>
-                          <Badge value={user.state} />
-                        </td>
-                        <td>{time(user.createdAt)}</td>
-                        <td className="actions">
-                          {user.id === viewer.id ? (
-                            <span className="small">you</span>
-                          ) : user.state === "active" ? (
-                            <Button
-                              kind="danger"
-                              onClick={() => disable.mutate({ userId: user.id })}
-                            >
-                              Disable
-                            </Button>
-                          ) : (
-                            <Button onClick={() => enable.mutate({ userId: user.id })}>
-                              Enable
-                            </Button>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )
-            }
+            {(data) => (
+              <DataTable
+                testId="user-table"
+                rows={data.users}
+                rowKey={(user) => user.id}
+                rowTestId={(user) => `user-${user.email}`}
+                empty="No users yet."
+                columns={userColumns}
+              />
+            )}
           </QueryView>
         </Card>
         {users.data ? <NewUser roles={users.data.roles} onAdded={refresh} /> : null}

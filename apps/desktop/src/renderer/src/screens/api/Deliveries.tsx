@@ -1,6 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Badge, Button, Empty, ErrorNote, QueryView } from "../../components/ui.tsx";
+import { type Column, DataTable } from "../../components/DataTable.tsx";
+import { Badge, Button, ErrorNote, QueryView } from "../../components/ui.tsx";
+import type { Outputs } from "../../lib/outputs.ts";
 import { useTRPC } from "../../lib/trpc.ts";
+
+type DeliveryRow = Outputs["webhooks"]["deliveries"]["items"][number];
 
 /** An endpoint's recent deliveries, with a test event and a re-send for each. */
 export function Deliveries(props: {
@@ -18,6 +22,32 @@ export function Deliveries(props: {
   const resend = useMutation(
     trpc.webhooks.resend.mutationOptions({ onSuccess: () => void refresh() }),
   );
+  const columns: Column<DeliveryRow>[] = [
+    { cell: (delivery) => delivery.event },
+    { cell: (delivery) => <Badge value={delivery.status} /> },
+    { cell: (delivery) => `${delivery.attempts} attempts` },
+    {
+      className: "small",
+      cell: (delivery) => (
+        <>
+          {delivery.lastStatusCode ?? delivery.lastError ?? ""}{" "}
+          {delivery.attemptLog.at(-1)?.latencyMs ?? ""}
+          {delivery.attemptLog.length ? " ms" : ""}
+        </>
+      ),
+    },
+    {
+      cell: (delivery) =>
+        props.manage ? (
+          <Button
+            kind="ghost"
+            onClick={() => resend.mutate({ ...props.scope, deliveryId: delivery.id })}
+          >
+            Re-send
+          </Button>
+        ) : null,
+    },
+  ];
   return (
     <div>
       {props.manage ? (
@@ -27,40 +57,14 @@ export function Deliveries(props: {
       ) : null}
       <ErrorNote error={test.error ?? resend.error} />
       <QueryView query={deliveries} what="Loading deliveries">
-        {(page) =>
-          page.items.length === 0 ? (
-            <Empty>No deliveries yet.</Empty>
-          ) : (
-            <table className="table">
-              <tbody>
-                {page.items.map((delivery) => (
-                  <tr key={delivery.id}>
-                    <td>{delivery.event}</td>
-                    <td>
-                      <Badge value={delivery.status} />
-                    </td>
-                    <td>{delivery.attempts} attempts</td>
-                    <td className="small">
-                      {delivery.lastStatusCode ?? delivery.lastError ?? ""}{" "}
-                      {delivery.attemptLog.at(-1)?.latencyMs ?? ""}
-                      {delivery.attemptLog.length ? " ms" : ""}
-                    </td>
-                    <td>
-                      {props.manage ? (
-                        <Button
-                          kind="ghost"
-                          onClick={() => resend.mutate({ ...props.scope, deliveryId: delivery.id })}
-                        >
-                          Re-send
-                        </Button>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
+        {(page) => (
+          <DataTable
+            rows={page.items}
+            rowKey={(delivery) => delivery.id}
+            empty="No deliveries yet."
+            columns={columns}
+          />
+        )}
       </QueryView>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { webhookEvents } from "@teekrr/shared";
 import { useState } from "react";
+import { CheckGroup, InputWithAction, toggled } from "../../components/forms.tsx";
 import {
   Badge,
   Button,
@@ -99,23 +100,16 @@ export function Webhooks({ scope, manage }: { scope: Scope; manage: boolean }) {
         }
       </QueryView>
       {manage ? (
-        <div className="form-row">
-          <Field label="New endpoint URL">
-            <input
-              value={url}
-              onChange={(e) => setUrl(e.target.value)}
-              placeholder="https://example.com/hooks"
-              data-testid="endpoint-url"
-            />
-          </Field>
-          <Button
-            disabled={!url}
-            onClick={() => create.mutate({ ...scope, url })}
-            testId="add-endpoint"
-          >
-            Add
-          </Button>
-        </div>
+        <InputWithAction
+          label="New endpoint URL"
+          value={url}
+          onChange={setUrl}
+          input={{ placeholder: "https://example.com/hooks", "data-testid": "endpoint-url" }}
+          action="Add"
+          disabled={!url}
+          onAction={() => create.mutate({ ...scope, url })}
+          actionTestId="add-endpoint"
+        />
       ) : null}
       <ErrorNote error={create.error} />
     </Card>
@@ -165,32 +159,19 @@ function EndpointSettings(props: {
       },
     }),
   );
-  const toggle = (event: WebhookEvent) =>
-    setEvents((current) =>
-      current.includes(event) ? current.filter((e) => e !== event) : [...current, event],
-    );
 
   return (
     <div className="endpoint-settings" data-testid="endpoint-settings">
       <Field label="URL">
         <input value={url} onChange={(e) => setUrl(e.target.value)} data-testid="edit-url" />
       </Field>
-      <div className="field">
-        <span className="field-label">Events</span>
-        <div className="checks">
-          {webhookEvents.map((event) => (
-            <label key={event} className="check">
-              <input
-                type="checkbox"
-                checked={events.includes(event)}
-                onChange={() => toggle(event)}
-                data-testid={`event-${event}`}
-              />
-              {event}
-            </label>
-          ))}
-        </div>
-      </div>
+      <CheckGroup
+        label="Events"
+        options={webhookEvents}
+        chosen={events}
+        onToggle={(event) => setEvents((current) => toggled(current, event))}
+        testIdOf={(event) => `event-${event}`}
+      />
       <label className="check">
         <input
           type="checkbox"
@@ -211,25 +192,17 @@ function EndpointSettings(props: {
         </Button>
       </div>
       {update.isSuccess ? <Notice tone="good">Saved.</Notice> : null}
-      <div className="form-row">
-        <Field label="Grace hours" hint="How long the old secret keeps signing (0 to 168).">
-          <input
-            type="number"
-            min={0}
-            max={168}
-            value={graceHours}
-            onChange={(e) => setGraceHours(e.target.value)}
-            data-testid="grace-hours"
-          />
-        </Field>
-        <Button
-          disabled={rotate.isPending}
-          onClick={() => rotate.mutate({ ...input, graceHours: Number(graceHours) || 0 })}
-          testId="rotate-secret"
-        >
-          Rotate secret
-        </Button>
-      </div>
+      <InputWithAction
+        label="Grace hours"
+        hint="How long the old secret keeps signing (0 to 168)."
+        value={graceHours}
+        onChange={setGraceHours}
+        input={{ type: "number", min: 0, max: 168, "data-testid": "grace-hours" }}
+        action="Rotate secret"
+        disabled={rotate.isPending}
+        onAction={() => rotate.mutate({ ...input, graceHours: Number(graceHours) || 0 })}
+        actionTestId="rotate-secret"
+      />
       <ErrorNote error={update.error ?? rotate.error} />
     </div>
   );

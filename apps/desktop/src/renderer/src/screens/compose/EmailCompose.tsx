@@ -1,7 +1,8 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { formatRinggit } from "@teekrr/shared";
 import { useDeferredValue, useState } from "react";
-import { Card, Empty, ErrorNote, Field } from "../../components/ui.tsx";
+import { DataTable } from "../../components/DataTable.tsx";
+import { Card, Field } from "../../components/ui.tsx";
 import { useTRPC } from "../../lib/trpc.ts";
 import {
   RecipientReport,
@@ -10,6 +11,7 @@ import {
   useRecipientSource,
 } from "./recipients.tsx";
 import { SendPanel, sendableRows } from "./SendPanel.tsx";
+import { TemplatePicker } from "./TemplatePicker.tsx";
 
 export function EmailCompose(props: { scope: { clientId?: string }; campaignName: string }) {
   const { scope } = props;
@@ -53,24 +55,13 @@ export function EmailCompose(props: { scope: { clientId?: string }; campaignName
     <>
       <div className="grid-2">
         <Card title="Email">
-          <Field label="Approved email template">
-            <select
-              value={templateName}
-              onChange={(e) => choose(e.target.value)}
-              data-testid="email-template"
-            >
-              <option value="">Choose…</option>
-              {(templates.data ?? []).map((t) => (
-                <option key={t.name} value={t.name}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <ErrorNote error={templates.error} />
-          {templates.data && templates.data.length === 0 ? (
-            <Empty>No approved email templates yet.</Empty>
-          ) : null}
+          <TemplatePicker
+            channel="email"
+            templates={templates}
+            value={templateName}
+            onChoose={choose}
+            testId="email-template"
+          />
           <Field label="Subject" hint="Use {name} for a column of the recipient list.">
             <input
               value={subject}
@@ -99,30 +90,17 @@ export function EmailCompose(props: { scope: { clientId?: string }; campaignName
 
       <div className="grid-2">
         <Card title="Per-recipient preview">
-          {!preview.data || preview.data.previews.length === 0 ? (
-            <div className="state state-empty">
-              Choose a template and add recipients to preview their emails.
-            </div>
-          ) : (
-            <table className="table" data-testid="email-previews">
-              <thead>
-                <tr>
-                  <th>Address</th>
-                  <th>Subject</th>
-                  <th>Text</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.data.previews.map((entry) => (
-                  <tr key={entry.recipient}>
-                    <td className="mono">{entry.recipient}</td>
-                    <td>{entry.subject}</td>
-                    <td className="wrap">{entry.text}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <DataTable
+            testId="email-previews"
+            rows={preview.data?.previews ?? []}
+            rowKey={(entry) => entry.recipient}
+            empty="Choose a template and add recipients to preview their emails."
+            columns={[
+              { header: "Address", className: "mono", cell: (entry) => entry.recipient },
+              { header: "Subject", cell: (entry) => entry.subject },
+              { header: "Text", className: "wrap", cell: (entry) => entry.text },
+            ]}
+          />
         </Card>
         <SendPanel
           estimate={preview.data}

@@ -8,7 +8,9 @@ import {
   smsPrefix,
 } from "@teekrr/shared";
 import { useDeferredValue, useState } from "react";
-import { Badge, Button, Card, ErrorNote, Field, Notice } from "../../components/ui.tsx";
+import { DataTable } from "../../components/DataTable.tsx";
+import { InputWithAction } from "../../components/forms.tsx";
+import { Badge, Card, ErrorNote, Field, Notice } from "../../components/ui.tsx";
 import { useTRPC } from "../../lib/trpc.ts";
 import {
   RecipientReport,
@@ -133,34 +135,20 @@ export function SmsCompose(props: { scope: { clientId?: string }; campaignName: 
 
       <div className="grid-2">
         <Card title="Per-recipient preview">
-          {rows.length === 0 ? (
-            <div className="state state-empty">Add recipients to preview their messages.</div>
-          ) : (
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>#</th>
-                  <th>Number</th>
-                  <th>Message</th>
-                  <th>Segments</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.slice(0, 5).map((row, index) => {
-                  const own = composeSmsText(fillPlaceholders(body, row), keyword || null);
-                  return (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: a row is its position
-                    <tr key={`${row.phone}-${index}`}>
-                      <td>{index + 1}</td>
-                      <td className="mono">{row.phone}</td>
-                      <td>{own}</td>
-                      <td>{segmentSms(own).segments}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          )}
+          <DataTable
+            rows={rows.slice(0, 5).map((row) => ({
+              phone: row.phone,
+              text: composeSmsText(fillPlaceholders(body, row), keyword || null),
+            }))}
+            rowKey={(row, index) => `${row.phone}-${index}`}
+            empty="Add recipients to preview their messages."
+            columns={[
+              { header: "#", cell: (_, index) => index + 1 },
+              { header: "Number", className: "mono", cell: (row) => row.phone },
+              { header: "Message", cell: (row) => row.text },
+              { header: "Segments", cell: (row) => segmentSms(row.text).segments },
+            ]}
+          />
         </Card>
         <SendPanel
           estimate={preview.data}
@@ -179,21 +167,15 @@ export function SmsCompose(props: { scope: { clientId?: string }; campaignName: 
             })
           }
         >
-          <div className="form-row">
-            <Field label="Test number">
-              <input
-                value={testPhone}
-                onChange={(e) => setTestPhone(e.target.value)}
-                placeholder="012-345 6789"
-              />
-            </Field>
-            <Button
-              disabled={!body || !testPhone || testSend.isPending}
-              onClick={() => testSend.mutate({ ...request, phone: testPhone })}
-            >
-              Send test
-            </Button>
-          </div>
+          <InputWithAction
+            label="Test number"
+            value={testPhone}
+            onChange={setTestPhone}
+            input={{ placeholder: "012-345 6789" }}
+            action="Send test"
+            disabled={!body || !testPhone || testSend.isPending}
+            onAction={() => testSend.mutate({ ...request, phone: testPhone })}
+          />
           {testSend.data ? <Notice tone="good">Test sent.</Notice> : null}
           <ErrorNote error={testSend.error} />
         </SendPanel>

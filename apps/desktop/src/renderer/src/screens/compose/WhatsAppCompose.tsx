@@ -1,7 +1,9 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { formatRinggit } from "@teekrr/shared";
 import { useDeferredValue, useState } from "react";
-import { Button, Card, Empty, ErrorNote, Field, Notice } from "../../components/ui.tsx";
+import { DataTable } from "../../components/DataTable.tsx";
+import { InputWithAction } from "../../components/forms.tsx";
+import { Card, ErrorNote, Field, Notice } from "../../components/ui.tsx";
 import { columnKey } from "../../lib/csv.ts";
 import { useTRPC } from "../../lib/trpc.ts";
 import {
@@ -11,6 +13,7 @@ import {
   useRecipientSource,
 } from "./recipients.tsx";
 import { SendPanel, sendableRows } from "./SendPanel.tsx";
+import { TemplatePicker } from "./TemplatePicker.tsx";
 import {
   type Binding,
   mediaKeyOf,
@@ -89,24 +92,14 @@ export function WhatsAppCompose(props: { scope: { clientId?: string }; campaignN
     <>
       <div className="grid-2">
         <Card title="Template">
-          <Field label="Approved WhatsApp template">
-            <select
-              value={templateName}
-              onChange={(e) => choose(e.target.value)}
-              data-testid="wa-template"
-            >
-              <option value="">Choose…</option>
-              {(templates.data ?? []).map((t) => (
-                <option key={t.name} value={t.name}>
-                  {t.name} ({t.language})
-                </option>
-              ))}
-            </select>
-          </Field>
-          <ErrorNote error={templates.error} />
-          {templates.data && templates.data.length === 0 ? (
-            <Empty>No approved WhatsApp templates yet.</Empty>
-          ) : null}
+          <TemplatePicker
+            channel="WhatsApp"
+            templates={templates}
+            value={templateName}
+            onChoose={choose}
+            labelOf={(t) => `${t.name} (${t.language})`}
+            testId="wa-template"
+          />
           {template ? (
             <>
               <div className="wa-bubble" data-testid="wa-template-text">
@@ -204,28 +197,16 @@ export function WhatsAppCompose(props: { scope: { clientId?: string }; campaignN
               </ul>
             </Notice>
           ) : null}
-          {!preview.data || preview.data.previews.length === 0 ? (
-            <div className="state state-empty">
-              Choose a template and add recipients to preview their messages.
-            </div>
-          ) : (
-            <table className="table" data-testid="wa-previews">
-              <thead>
-                <tr>
-                  <th>Number</th>
-                  <th>Message</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.data.previews.map((entry) => (
-                  <tr key={entry.recipient}>
-                    <td className="mono">{entry.recipient}</td>
-                    <td>{entry.text}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <DataTable
+            testId="wa-previews"
+            rows={preview.data?.previews ?? []}
+            rowKey={(entry) => entry.recipient}
+            empty="Choose a template and add recipients to preview their messages."
+            columns={[
+              { header: "Number", className: "mono", cell: (entry) => entry.recipient },
+              { header: "Message", cell: (entry) => entry.text },
+            ]}
+          />
         </Card>
         <SendPanel
           estimate={preview.data}
@@ -237,33 +218,27 @@ export function WhatsAppCompose(props: { scope: { clientId?: string }; campaignN
           sendError={send.error}
           onSend={onSend}
         >
-          <div className="form-row">
-            <Field label="Test number" hint="Free; goes to Meta at once.">
-              <input
-                value={testPhone}
-                onChange={(e) => setTestPhone(e.target.value)}
-                placeholder="60123456789"
-                data-testid="wa-test-phone"
-              />
-            </Field>
-            <Button
-              disabled={!template || !testPhone || testSend.isPending}
-              testId="wa-test-send"
-              onClick={() =>
-                template &&
-                testSend.mutate({
-                  ...scope,
-                  body: {
-                    templateName,
-                    to: testPhone.replace(/[\s-]/g, ""),
-                    variables: sharedVariables(template, bindings, mediaUrl, rows[0]),
-                  },
-                })
-              }
-            >
-              Send test
-            </Button>
-          </div>
+          <InputWithAction
+            label="Test number"
+            hint="Free; goes to Meta at once."
+            value={testPhone}
+            onChange={setTestPhone}
+            input={{ placeholder: "60123456789", "data-testid": "wa-test-phone" }}
+            action="Send test"
+            disabled={!template || !testPhone || testSend.isPending}
+            actionTestId="wa-test-send"
+            onAction={() =>
+              template &&
+              testSend.mutate({
+                ...scope,
+                body: {
+                  templateName,
+                  to: testPhone.replace(/[\s-]/g, ""),
+                  variables: sharedVariables(template, bindings, mediaUrl, rows[0]),
+                },
+              })
+            }
+          />
           {testSend.data ? (
             <Notice tone="good">
               <span data-testid="wa-test-sent">
