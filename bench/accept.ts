@@ -61,7 +61,8 @@ async function copyReference(size: number, round: number): Promise<void> {
     const prefix = `${client.id}\t${broadcastId}\t`;
     let batch = "";
     for (let seq = 0; seq < size; seq++) {
-      batch += `${prefix}${seq}\tsms\t+6012${String(round * size + seq).padStart(8, "0")}\t\\N\t\\N\t1\t5\treserved\n`;
+      const phone = `+6012${String(round * size + seq).padStart(8, "0")}`;
+      batch += `${prefix}${seq}\tsms\t${phone}\t\\N\t\\N\t1\t5\treserved\n`;
       if (seq % 2000 === 1999) {
         if (!stream.write(batch)) await new Promise((resolve) => stream.once("drain", resolve));
         batch = "";

@@ -83,7 +83,15 @@ export interface BenchRow {
 export async function report(name: string, rows: BenchRow[]): Promise<void> {
   const lines = rows.map(
     (row) =>
-      `| ${row.scenario} | ${row.size.toLocaleString("en")} | ${row.subjectMs.toFixed(0)} | ${row.referenceMs.toFixed(0)} | ${row.ratio.toFixed(2)} | ${row.goal} | ${row.ratio >= row.goal ? "met" : "not met"} |`,
+      `| ${[
+        row.scenario,
+        row.size.toLocaleString("en"),
+        row.subjectMs.toFixed(0),
+        row.referenceMs.toFixed(0),
+        row.ratio.toFixed(2),
+        row.goal,
+        row.ratio >= row.goal ? "met" : "not met",
+      ].join(" | ")} |`,
   );
   const table = [
     "| scenario | size | teekrr ms | reference ms | ratio | goal | |",

@@ -145,25 +145,37 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n${problems.join("\n")}`);
   }
   const config = parsed.data;
-  if (config.NODE_ENV === "production" && !present.SIMULATOR_SECRET) {
-    throw new Error(
-      "Invalid configuration:\n  SIMULATOR_SECRET: required in production, so nobody can forge sandbox callbacks",
-    );
-  }
-  if (config.NODE_ENV === "production" && !present.ENCRYPTION_KEY) {
-    throw new Error(
-      "Invalid configuration:\n  ENCRYPTION_KEY: required in production, so stored provider credentials stay secret",
-    );
-  }
-  if (config.WHATSAPP_DEFAULT_PHONE_NUMBER_ID && !config.WHATSAPP_DEFAULT_ACCESS_TOKEN) {
-    throw new Error(
-      "Invalid configuration:\n  WHATSAPP_DEFAULT_ACCESS_TOKEN: required when WHATSAPP_DEFAULT_PHONE_NUMBER_ID is set",
-    );
-  }
-  if (config.ELFO_BASE_URL && !config.ELFO_API_KEY) {
-    throw new Error("Invalid configuration:\n  ELFO_API_KEY: required when ELFO_BASE_URL is set");
-  }
+  const problems = dependentProblems(config, present);
+  if (problems.length > 0) throw new Error(`Invalid configuration:\n${problems.join("\n")}`);
   return config;
+}
+
+/** Rules that tie one variable to another or to production. */
+function dependentProblems(config: Config, present: Record<string, string | undefined>) {
+  const production = config.NODE_ENV === "production";
+  const rules: [boolean, string, string][] = [
+    [
+      production && !present.SIMULATOR_SECRET,
+      "SIMULATOR_SECRET",
+      "required in production, so nobody can forge sandbox callbacks",
+    ],
+    [
+      production && !present.ENCRYPTION_KEY,
+      "ENCRYPTION_KEY",
+      "required in production, so stored provider credentials stay secret",
+    ],
+    [
+      Boolean(config.WHATSAPP_DEFAULT_PHONE_NUMBER_ID && !config.WHATSAPP_DEFAULT_ACCESS_TOKEN),
+      "WHATSAPP_DEFAULT_ACCESS_TOKEN",
+      "required when WHATSAPP_DEFAULT_PHONE_NUMBER_ID is set",
+    ],
+    [
+      Boolean(config.ELFO_BASE_URL && !config.ELFO_API_KEY),
+      "ELFO_API_KEY",
+      "required when ELFO_BASE_URL is set",
+    ],
+  ];
+  return rules.filter(([broken]) => broken).map(([, name, why]) => `  ${name}: ${why}`);
 }
 
 /** Builds a configuration for tests and benchmarks without touching the environment. */

@@ -25,7 +25,8 @@ if (runtime.url && config.DEMO_CLIENT && config.NODE_ENV !== "production") {
     `\nTeekrr is running.\n  API:      ${runtime.url}\n  Demo key: ${demo.key}\n\n` +
       `Try it:\n  curl -X POST ${runtime.url}/sms -H "Authorization: Bearer ${demo.key}" \\\n` +
       `    -H "Content-Type: application/json" \\\n` +
-      `    -d '{"campaignName":"Hello","type":"quick broadcast","templateContent":"Hello from Teekrr","recipients":["012-345 6789"]}'\n\n`,
+      `    -d '{"campaignName":"Hello","type":"quick broadcast",` +
+      `"templateContent":"Hello from Teekrr","recipients":["012-345 6789"]}'\n\n`,
   );
 }
 

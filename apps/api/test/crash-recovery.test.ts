@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyLedger } from "../src/domain/ledger.ts";
+import { verifyLedger } from "../src/domain/ledger-verify.ts";
 import { startWorkers } from "../src/jobs/workers.ts";
 import { type ElfoSimulator, startElfoSimulator } from "../src/simulators/elfo-simulator.ts";
 import { api, createTestClient, startTestPlatform, type TestPlatform, waitFor } from "./harness.ts";

@@ -2,7 +2,7 @@ import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliActor } from "../src/domain/audit.ts";
 import { setEmailSender } from "../src/domain/email/senders.ts";
-import { verifyLedger } from "../src/domain/ledger.ts";
+import { verifyLedger } from "../src/domain/ledger-verify.ts";
 import { createEmailClient, sendEmail, suppressionsOf } from "./email-helpers.ts";
 import {
   api,

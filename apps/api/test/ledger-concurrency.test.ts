@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { topUpCredit, verifyLedger } from "../src/domain/ledger.ts";
+import { topUpCredit } from "../src/domain/ledger.ts";
+import { verifyLedger } from "../src/domain/ledger-verify.ts";
 import {
   api,
   createTestClient,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliActor } from "../src/domain/audit.ts";
-import { verifyLedger } from "../src/domain/ledger.ts";
+import { verifyLedger } from "../src/domain/ledger-verify.ts";
 import { createKeyword, createTemplate } from "../src/domain/templates.ts";
 import {
   type ApiResponse,

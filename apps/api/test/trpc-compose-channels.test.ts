@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliActor } from "../src/domain/audit.ts";
 import { setEmailSender } from "../src/domain/email/senders.ts";
 import { addManualSuppression } from "../src/domain/email/suppressions.ts";
-import { verifyLedger } from "../src/domain/ledger.ts";
+import { verifyLedger } from "../src/domain/ledger-verify.ts";
 import { createApprovedEmailTemplate } from "./email-helpers.ts";
 import { createTestClient, startTestPlatform, type TestPlatform, waitFor } from "./harness.ts";
 import { type ConsoleCaller, outcomeOf, signedInAs } from "./trpc-helpers.ts";

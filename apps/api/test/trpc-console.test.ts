@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyLedger } from "../src/domain/ledger.ts";
+import { verifyLedger } from "../src/domain/ledger-verify.ts";
 import {
   createTestClient,
   startTestPlatform,

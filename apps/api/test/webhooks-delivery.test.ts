@@ -2,7 +2,7 @@ import { createHash, createHmac } from "node:crypto";
 import { webhookEventBodies } from "@teekrr/shared";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyLedger } from "../src/domain/ledger.ts";
+import { verifyLedger } from "../src/domain/ledger-verify.ts";
 import {
   api,
   createTestClient,

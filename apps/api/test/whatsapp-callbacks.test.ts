@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyLedger } from "../src/domain/ledger.ts";
+import { verifyLedger } from "../src/domain/ledger-verify.ts";
 import { api, startTestPlatform, type TestPlatform, waitFor } from "./harness.ts";
 import { historyOf, type MessageRow, messagesOf, waitForStatuses } from "./message-helpers.ts";
 import {

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyLedger } from "../src/domain/ledger.ts";
+import { verifyLedger } from "../src/domain/ledger-verify.ts";
 import { api, startTestPlatform, type TestPlatform } from "./harness.ts";
 import { historyOf, messagesOf, waitForStatuses } from "./message-helpers.ts";
 import { clientCredit } from "./sms-helpers.ts";

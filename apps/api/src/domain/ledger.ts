@@ -1,13 +1,15 @@
 import type { Executor } from "@teekrr/db";
 import { AppError, formatRinggit } from "@teekrr/shared";
 import { sql } from "drizzle-orm";
-import { queryOne, queryRows } from "./sql.ts";
+import { queryOne } from "./sql.ts";
 
 /** The first day of the current billing cycle: calendar months in Malaysian time. */
-export const currentCycleStart = sql`(date_trunc('month', now() AT TIME ZONE 'Asia/Kuala_Lumpur'))::date`;
+export const currentCycleStart = sql`
+  (date_trunc('month', now() AT TIME ZONE 'Asia/Kuala_Lumpur'))::date`;
 
 /** What the cycle has accrued, treating a cycle that has rolled over as empty. */
-const accruedThisCycle = sql`(CASE WHEN cycle_start < ${currentCycleStart} THEN 0 ELSE cycle_accrued END)`;
+export const accruedThisCycle = sql`
+  (CASE WHEN cycle_start < ${currentCycleStart} THEN 0 ELSE cycle_accrued END)`;
 
 interface Movement {
   clientId: string;
@@ -81,23 +83,32 @@ export async function reserveCredit(
   });
 }
 
+/** The contract's 402 for a prepaid client, with both amounts in ringgit. */
+export function insufficientCredit(required: number, available: number | bigint): AppError {
+  return new AppError(
+    "insufficient_credit",
+    `Insufficient credit. Required: ${formatRinggit(required)}, ` +
+      `available: ${formatRinggit(available)}`,
+  );
+}
+
 async function creditRefusal(db: Executor, clientId: string, amount: number): Promise<AppError> {
   const row = await queryOne<CreditRow>(
     db,
-    sql`SELECT billing, credit_balance, credit_reserved, spending_cap, ${accruedThisCycle} AS accrued
+    sql`SELECT billing, credit_balance, credit_reserved, spending_cap,
+        ${accruedThisCycle} AS accrued
       FROM clients WHERE id = ${clientId}`,
   );
   if (!row) return new AppError("not_found", "Client not found");
   if (row.billing === "prepaid") {
-    return new AppError(
-      "insufficient_credit",
-      `Insufficient credit. Required: ${formatRinggit(amount)}, available: ${formatRinggit(BigInt(row.credit_balance))}`,
-    );
+    return insufficientCredit(amount, BigInt(row.credit_balance));
   }
-  const committed = BigInt(row.accrued) + BigInt(row.credit_reserved);
+  const committed = formatRinggit(BigInt(row.accrued) + BigInt(row.credit_reserved));
+  const cap = formatRinggit(BigInt(row.spending_cap ?? 0));
   return new AppError(
     "spending_cap_exceeded",
-    `Spending cap exceeded. Accrued: ${formatRinggit(committed)}, this broadcast: ${formatRinggit(amount)}, cap: ${formatRinggit(BigInt(row.spending_cap ?? 0))}`,
+    `Spending cap exceeded. Accrued: ${committed}, ` +
+      `this broadcast: ${formatRinggit(amount)}, cap: ${cap}`,
   );
 }
 
@@ -243,72 +254,4 @@ export async function adjustCredit(
     actor,
   });
   return { balance: Number(row.credit_balance) };
-}
-
-export interface LedgerMismatch {
-  clientId: string;
-  field: string;
-  stored: string;
-  computed: string;
-}
-
-/**
- * Recomputes every balance from the ledger and the messages' open shares, and reports
- * each difference. An empty list means the books balance.
- */
-export async function verifyLedger(db: Executor, clientId?: string): Promise<LedgerMismatch[]> {
-  const filter = clientId ? sql`WHERE c.id = ${clientId}` : sql``;
-  const rows = await queryRows<{
-    client_id: string;
-    billing: string;
-    credit_balance: string;
-    credit_reserved: string;
-    accrued: string;
-    ledger_available: string;
-    ledger_reserved: string;
-    ledger_cycle_spent: string;
-    open_shares: string;
-  }>(
-    db,
-    sql`
-    SELECT c.id AS client_id, c.billing, c.credit_balance, c.credit_reserved,
-      ${accruedThisCycle} AS accrued,
-      coalesce(l.available, 0) AS ledger_available,
-      coalesce(l.reserved, 0) AS ledger_reserved,
-      coalesce(l.cycle_spent, 0) AS ledger_cycle_spent,
-      coalesce(m.open_shares, 0) AS open_shares
-    FROM clients c
-    LEFT JOIN LATERAL (
-      SELECT
-        sum(CASE WHEN credit_account = 'available' THEN amount ELSE 0 END)
-          - sum(CASE WHEN debit_account = 'available' THEN amount ELSE 0 END) AS available,
-        sum(CASE WHEN credit_account = 'reserved' THEN amount ELSE 0 END)
-          - sum(CASE WHEN debit_account = 'reserved' THEN amount ELSE 0 END) AS reserved,
-        sum(CASE WHEN credit_account = 'spent'
-          AND (created_at AT TIME ZONE 'Asia/Kuala_Lumpur')::date >= ${currentCycleStart}
-          THEN amount ELSE 0 END) AS cycle_spent
-      FROM ledger_entries WHERE client_id = c.id
-    ) l ON true
-    LEFT JOIN LATERAL (
-      SELECT sum(price) AS open_shares FROM messages
-      WHERE client_id = c.id AND billing_state = 'reserved'
-    ) m ON true
-    ${filter}`,
-  );
-
-  const mismatches: LedgerMismatch[] = [];
-  const compare = (clientIdOf: string, field: string, stored: string, computed: string) => {
-    if (BigInt(stored) !== BigInt(computed)) {
-      mismatches.push({ clientId: clientIdOf, field, stored, computed });
-    }
-  };
-  for (const row of rows) {
-    compare(row.client_id, "credit_balance", row.credit_balance, row.ledger_available);
-    compare(row.client_id, "credit_reserved", row.credit_reserved, row.ledger_reserved);
-    compare(row.client_id, "open_reservations", row.credit_reserved, row.open_shares);
-    if (row.billing === "postpaid") {
-      compare(row.client_id, "cycle_accrued", row.accrued, row.ledger_cycle_spent);
-    }
-  }
-  return mismatches;
 }

@@ -48,7 +48,8 @@ export async function peekRateLimit(
   const row = await queryOne<{ count: number }>(
     db,
     sql`SELECT count FROM rate_limit_counters
-      WHERE client_id = ${clientId} AND bucket = ${rule.bucket} AND window_start = ${window.start.toISOString()}`,
+      WHERE client_id = ${clientId} AND bucket = ${rule.bucket}
+        AND window_start = ${window.start.toISOString()}`,
   );
   const state = {
     limit: rule.limit,

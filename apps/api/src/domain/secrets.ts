@@ -38,7 +38,8 @@ const scryptCost = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const derived = await scryptAsync(password, salt, 32, scryptCost);
-  return `scrypt$${scryptCost.N}$${scryptCost.r}$${scryptCost.p}$${salt.toString("base64")}$${derived.toString("base64")}`;
+  const parameters = [scryptCost.N, scryptCost.r, scryptCost.p];
+  return ["scrypt", ...parameters, salt.toString("base64"), derived.toString("base64")].join("$");
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

@@ -61,12 +61,14 @@ export async function drainInbox(platform: Platform): Promise<number> {
 
       await tx.execute(sql`
         UPDATE inbound_callbacks SET
-          processed_at = CASE WHEN id = ANY(${sql.param([...retryIds])}::uuid[]) THEN NULL ELSE now() END,
+          processed_at = CASE WHEN id = ANY(${sql.param([...retryIds])}::uuid[]) THEN NULL
+            ELSE now() END,
           outcome = CASE WHEN id = ANY(${sql.param([...retryIds])}::uuid[]) THEN 'waiting'
             WHEN id = ANY(${sql.param(waiting.map((row) => row.id))}::uuid[]) THEN 'unknown message'
             ELSE 'applied' END,
           attempts = attempts + 1,
-          available_at = now() + least(interval '5 minutes', interval '1 second' * power(2, attempts))
+          available_at = now()
+            + least(interval '5 minutes', interval '1 second' * power(2, attempts))
         WHERE id = ANY(${sql.param(rows.map((row) => row.id))}::uuid[])`);
       return rows.length;
     });

@@ -14,6 +14,10 @@ export function bareAddress(address: string): string {
   return (match?.[1] ?? address).trim().toLowerCase();
 }
 
+function domainOf(address: string): string {
+  return bareAddress(address).split("@")[1] ?? "";
+}
+
 export function mailboxOf(address: string): string {
   return (bareAddress(address).split("@")[0] ?? "").split("+")[0] ?? "";
 }
@@ -22,7 +26,7 @@ function mailObject(email: StoredEmail, recipients: string[]) {
   return {
     timestamp: new Date(email.at * 1000).toISOString(),
     source: bareAddress(email.from),
-    sourceArn: `arn:aws:ses:ap-southeast-1:000000000000:identity/${bareAddress(email.from).split("@")[1] ?? ""}`,
+    sourceArn: `arn:aws:ses:ap-southeast-1:000000000000:identity/${domainOf(email.from)}`,
     sourceIp: "127.0.0.1",
     sendingAccountId: "000000000000",
     callerIdentity: "teekrr-simulator",

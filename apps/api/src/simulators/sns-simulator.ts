@@ -91,7 +91,11 @@ export async function startSnsSimulator(options: SnsSimulatorOptions): Promise<S
         confirmedTokens.add(target.searchParams.get("Token") ?? "");
         res.writeHead(200, { "content-type": "text/xml" });
         res.end(
-          `<ConfirmSubscriptionResponse><ConfirmSubscriptionResult><SubscriptionArn>${options.topicArn}:${randomUUID()}</SubscriptionArn></ConfirmSubscriptionResult></ConfirmSubscriptionResponse>`,
+          [
+            "<ConfirmSubscriptionResponse><ConfirmSubscriptionResult>",
+            `<SubscriptionArn>${options.topicArn}:${randomUUID()}</SubscriptionArn>`,
+            "</ConfirmSubscriptionResult></ConfirmSubscriptionResponse>",
+          ].join(""),
         );
         return;
       }
@@ -129,7 +133,9 @@ export async function startSnsSimulator(options: SnsSimulatorOptions): Promise<S
         MessageId: randomUUID(),
         Token: token,
         TopicArn: options.topicArn,
-        Message: `You have chosen to subscribe to the topic ${options.topicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`,
+        Message:
+          `You have chosen to subscribe to the topic ${options.topicArn}.\n` +
+          "To confirm the subscription, visit the SubscribeURL included in this message.",
         SubscribeURL: `${url}/?Action=ConfirmSubscription&TopicArn=${topic}&Token=${token}`,
         Timestamp: new Date().toISOString(),
         SignatureVersion: version,

@@ -1,7 +1,8 @@
 import { type Channel, channels } from "@teekrr/shared";
 import { cliActor } from "../../domain/audit.ts";
 import { createClient, setRates } from "../../domain/clients.ts";
-import { topUpCredit, verifyLedger } from "../../domain/ledger.ts";
+import { topUpCredit } from "../../domain/ledger.ts";
+import { verifyLedger } from "../../domain/ledger-verify.ts";
 import {
   type AdminCommand,
   listFlag,

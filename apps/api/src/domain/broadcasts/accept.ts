@@ -1,6 +1,7 @@
-import { AppError, type Channel, formatRinggit } from "@teekrr/shared";
+import { AppError, type Channel } from "@teekrr/shared";
 import type { Platform } from "../../platform.ts";
 import { loadClient } from "../api-keys.ts";
+import { insufficientCredit } from "../ledger.ts";
 import { prepareRecipients, type RecipientList } from "../recipients.ts";
 import type { BroadcastAccepted, Caller, TransactionStep } from "./caller.ts";
 import { checkRecipientLimit, requireChannel } from "./checks.ts";
@@ -66,11 +67,7 @@ export async function acceptBroadcast<Prepared extends ChannelBroadcast>(
   const cost = prepared.messages.reduce((sum, message) => sum + message.price, 0);
   if (caller.livemode && client.billing === "prepaid" && client.creditBalance < cost) {
     // Refused before any write; the guarded reservation still decides under concurrency.
-    throw new AppError(
-      "insufficient_credit",
-      `Insufficient credit. Required: ${formatRinggit(cost)}, ` +
-        `available: ${formatRinggit(client.creditBalance)}`,
-    );
+    throw insufficientCredit(cost, client.creditBalance);
   }
 
   const scheduledAt =

@@ -64,7 +64,8 @@ export async function persistBroadcast(
       template_id, keyword, content, details, livemode, api_key_id, recipient_count, chunk_size,
       reserved_sen)
     VALUES (${input.clientId}, ${broadcastId}, ${input.channel}, ${input.campaignName},
-      ${input.type}, ${scheduled ? "scheduled" : "queued"}, ${input.scheduledAt?.toISOString() ?? null},
+      ${input.type}, ${scheduled ? "scheduled" : "queued"},
+      ${input.scheduledAt?.toISOString() ?? null},
       ${input.templateId}, ${input.keyword}, ${input.content}, ${JSON.stringify(input.details)},
       ${input.livemode}, ${input.apiKeyId}, ${input.messages.length}, ${chunkSize}, ${reserved})`);
 
@@ -143,9 +144,18 @@ async function insertMessages(
 
   for (let seq = 0; seq < input.messages.length; seq++) {
     const message = input.messages[seq] as NewMessage;
-    batch.push(
-      `${prefix}${seq}\t${input.channel}\t${copyText(message.recipient)}\t${copyText(message.content)}\t${copyText(message.variables === null ? null : JSON.stringify(message.variables))}\t${message.segments}\t${message.price}\t${billingState}\n`,
-    );
+    const variables = message.variables === null ? null : JSON.stringify(message.variables);
+    const fields = [
+      seq,
+      input.channel,
+      copyText(message.recipient),
+      copyText(message.content),
+      copyText(variables),
+      message.segments,
+      message.price,
+      billingState,
+    ];
+    batch.push(`${prefix}${fields.join("\t")}\n`);
     if (batch.length >= 2000) await flush();
   }
   await flush();

@@ -121,8 +121,9 @@ export async function getMessage(db: Executor, clientId: string, messageId: stri
   if (!isUuid(messageId)) throw new AppError("not_found", "Message not found");
   const row = await queryOne<MessageRow>(
     db,
-    sql`SELECT m.id, m.broadcast_id, m.channel, m.recipient, m.content, b.content AS broadcast_content,
-        m.segments, m.price, m.status, m.billing_state, m.provider_message_id, m.error_code,
+    sql`SELECT m.id, m.broadcast_id, m.channel, m.recipient, m.content,
+        b.content AS broadcast_content, m.segments, m.price, m.status, m.billing_state,
+        m.provider_message_id, m.error_code,
         m.error_message, m.created_at
       FROM messages m JOIN broadcasts b ON b.client_id = m.client_id AND b.id = m.broadcast_id
       WHERE m.client_id = ${clientId} AND m.id = ${messageId}`,

@@ -77,7 +77,8 @@ export async function applySesFeedback(db: Executor, payloads: unknown[]): Promi
     db,
     sql`SELECT id, client_id, recipient, provider_message_id FROM messages
       WHERE channel = 'email'
-        AND provider_message_id = ANY(${sql.param(entries.map((e) => e.providerMessageId))}::text[])`,
+        AND provider_message_id
+          = ANY(${sql.param(entries.map((e) => e.providerMessageId))}::text[])`,
   );
   const byKey = new Map(messages.map((m) => [`${m.provider_message_id}|${m.recipient}`, m]));
 

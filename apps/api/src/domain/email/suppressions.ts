@@ -68,7 +68,8 @@ export async function addManualSuppression(
   const address = requireAddress(email);
   const inserted = await queryOne<SuppressionRow>(
     db,
-    sql`INSERT INTO suppressions (client_id, address, reason) VALUES (${clientId}, ${address}, 'manual')
+    sql`INSERT INTO suppressions (client_id, address, reason)
+      VALUES (${clientId}, ${address}, 'manual')
       ON CONFLICT DO NOTHING
       RETURNING address, reason, message_id, detail, created_at`,
   );

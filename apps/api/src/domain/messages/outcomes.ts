@@ -60,7 +60,8 @@ export async function applySendOutcomes(
       sql`
       WITH input AS (
         SELECT * FROM unnest(${sql.param(batch.accepted.map((a) => a.messageId))}::uuid[],
-          ${sql.param(batch.accepted.map((a) => a.providerMessageId))}::text[]) AS i(id, provider_id)
+          ${sql.param(batch.accepted.map((a) => a.providerMessageId))}::text[])
+          AS i(id, provider_id)
       ), target AS (
         -- Rows are found by primary key (= ANY), not by joining the input: right after a
         -- large COPY the statistics are stale and a join could be planned as a scan.

@@ -130,7 +130,8 @@ const webhookHeaders = [
   ["webhook-timestamp", "Seconds since the Unix epoch when this attempt was signed"],
   [
     "webhook-signature",
-    "Standard Webhooks: space-separated `v1,<base64>` HMACs of `id.timestamp.body`, one per live secret",
+    "Standard Webhooks: space-separated `v1,<base64>` HMACs of `id.timestamp.body`, " +
+      "one per live secret",
   ],
 ] as const;
 

@@ -153,7 +153,8 @@ export function registerWebhookRoutes(app: FastifyInstance, platform: Platform):
       summary: "Rotate an endpoint's secret",
       description:
         "Issues a new secret. Until `previousSecretExpiresAt` (default 24 hours) every " +
-        "delivery carries a `webhook-signature` for each secret; `X-Teekrr-Signature` uses the new one.",
+        "delivery carries a `webhook-signature` for each secret; " +
+        "`X-Teekrr-Signature` uses the new one.",
       tags,
       scopes,
       params: endpointParams,
