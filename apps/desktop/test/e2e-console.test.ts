@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,7 +32,10 @@ if (!hasChromium) {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const desktopRoot = resolve(here, "..");
-const screenshots = resolve(here, "../../../docs/screenshots");
+// The README's screenshots are refreshed on request; other runs keep theirs out of the tree.
+const screenshots = process.env.UPDATE_SCREENSHOTS
+  ? resolve(here, "../../../docs/screenshots")
+  : mkdtempSync(join(tmpdir(), "teekrr-screens-"));
 const password = "console e2e password";
 
 let platform: TestPlatform;
