@@ -1,3 +1,4 @@
+import type { Database } from "@teekrr/db";
 import { sql } from "drizzle-orm";
 import { isoTime, queryRows } from "../domain/sql.ts";
 import { type AttemptOutcome, recordAttempts } from "../domain/webhooks/attempts.ts";
@@ -25,8 +26,6 @@ interface ClaimedDelivery {
   previous_secret_expires_at: string | null;
 }
 
-/** A claimed delivery is hidden from other workers this long; past it, a crash is retried. */
-const leaseSeconds = 60;
 const claimBatch = 100;
 
 export function retrySchedule(platform: Platform): number[] {
@@ -34,34 +33,30 @@ export function retrySchedule(platform: Platform): number[] {
 }
 
 /**
- * Claims due deliveries with SKIP LOCKED and a lease, so any number of workers drain the
- * outbox together without posting one delivery twice at the same time.
+ * Takes due deliveries with FOR UPDATE SKIP LOCKED inside the transaction that records
+ * their outcome, so the row lock is the claim: any number of workers drain the outbox
+ * together, no delivery is posted twice at once, nothing is written to claim it, and a
+ * worker that dies mid-batch releases its deliveries as soon as its connection drops.
  */
-async function claimDue(platform: Platform): Promise<ClaimedDelivery[]> {
+async function claimDue(tx: Database): Promise<ClaimedDelivery[]> {
   return await queryRows<ClaimedDelivery>(
-    platform.database.db,
+    tx,
     sql`
-    WITH due AS (
-      SELECT client_id, id FROM webhook_deliveries
-      WHERE status = 'pending' AND next_attempt_at <= now()
-      ORDER BY next_attempt_at LIMIT ${claimBatch} FOR UPDATE SKIP LOCKED
-    ), claimed AS (
-      UPDATE webhook_deliveries d SET attempts = d.attempts + 1,
-        next_attempt_at = now() + ${leaseSeconds} * interval '1 second'
-      FROM due WHERE d.client_id = due.client_id AND d.id = due.id
-      RETURNING d.client_id, d.id, d.endpoint_id, d.event, d.message_id, d.body, d.attempts
-    )
-    SELECT c.*, e.url, e.active, e.secret_hash, e.previous_secret_hash,
+    SELECT d.client_id, d.id, d.endpoint_id, d.event, d.message_id, d.body,
+      d.attempts + 1 AS attempts, e.url, e.active, e.secret_hash, e.previous_secret_hash,
       e.previous_secret_expires_at
-    FROM claimed c LEFT JOIN webhook_endpoints e
-      ON e.client_id = c.client_id AND e.id = c.endpoint_id`,
+    FROM webhook_deliveries d LEFT JOIN webhook_endpoints e
+      ON e.client_id = d.client_id AND e.id = d.endpoint_id
+    WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+    ORDER BY d.next_attempt_at LIMIT ${claimBatch}
+    FOR UPDATE OF d SKIP LOCKED`,
   );
 }
 
 /**
- * Posts every due delivery until none is due. Two lanes claim, post and record batches
- * side by side, so one lane's database writes overlap the other's requests; together they
- * keep at most `WEBHOOK_CONCURRENCY` requests in flight.
+ * Posts every due delivery until none is due. Two lanes work side by side, so one lane's
+ * database writes overlap the other's requests; together they keep at most
+ * `WEBHOOK_CONCURRENCY` requests in flight.
  */
 export async function drainWebhookDeliveries(platform: Platform): Promise<number> {
   const perLane = Math.max(1, Math.ceil(platform.config.WEBHOOK_CONCURRENCY / 2));
@@ -72,50 +67,30 @@ export async function drainWebhookDeliveries(platform: Platform): Promise<number
 async function drainLane(platform: Platform, concurrency: number): Promise<number> {
   const policy = webhookUrlPolicy(platform.config);
   let total = 0;
-  let recording: Promise<void> = Promise.resolve();
-  let claiming = claimDue(platform);
   for (;;) {
-    const batch = await claiming;
-    if (batch.length === 0) {
-      await recording;
-      return total;
-    }
-    // The next batch is claimed while this one is posted, so the lane never waits on it.
-    claiming = claimDue(platform);
-    // Handled when awaited; this only keeps an early failure from counting as unhandled.
-    claiming.catch(() => {});
-
-    // One DNS check per URL and batch: the check still happens at delivery time.
-    const vetted = new Map<string, ReturnType<typeof vetWebhookUrl>>();
-    const vet = (url: string) => {
-      let check = vetted.get(url);
-      if (!check) {
-        check = vetWebhookUrl(url, policy);
-        check.catch(() => {});
-        vetted.set(url, check);
-      }
-      return check;
-    };
-    const outcomes: AttemptOutcome[] = [];
-    await runPool(batch, concurrency, async (delivery) => {
-      outcomes.push(await attemptDelivery(platform, policy, vet, delivery));
+    const outcomes = await platform.database.transaction(async ({ tx }) => {
+      const batch = await claimDue(tx);
+      // One DNS check per URL and batch: the check still happens at delivery time.
+      const vetted = new Map<string, ReturnType<typeof vetWebhookUrl>>();
+      const vet = (url: string) => {
+        let check = vetted.get(url);
+        if (!check) {
+          check = vetWebhookUrl(url, policy);
+          check.catch(() => {});
+          vetted.set(url, check);
+        }
+        return check;
+      };
+      const done: AttemptOutcome[] = [];
+      await runPool(batch, concurrency, async (delivery) => {
+        done.push(await attemptDelivery(platform, policy, vet, delivery));
+      });
+      await recordAttempts(tx, done, platform.config.WEBHOOK_DISABLE_AFTER_SECONDS);
+      return done;
     });
-    // The batch is recorded while the next one is claimed and posted. Until it is, its
-    // deliveries stay hidden by their lease, so none is posted twice.
-    recording = recording.then(() => record(platform, outcomes));
-    total += batch.length;
-  }
-}
-
-async function record(platform: Platform, outcomes: AttemptOutcome[]): Promise<void> {
-  try {
-    await platform.database.transaction(async ({ tx }) => {
-      await recordAttempts(tx, outcomes, platform.config.WEBHOOK_DISABLE_AFTER_SECONDS);
-    });
+    if (outcomes.length === 0) return total;
     logFailures(platform, outcomes);
-  } catch (error) {
-    // The deliveries come back when their lease ends and are posted again.
-    platform.logger.error({ err: error }, "could not record webhook attempts");
+    total += outcomes.length;
   }
 }
 

@@ -61,15 +61,17 @@ export async function recordAttempts(
     ON CONFLICT DO NOTHING`);
 
   await db.execute(sql`
-    UPDATE webhook_deliveries d SET status = i.state, last_status_code = i.status_code,
-      last_error = i.error, next_attempt_at = now() + i.delay * interval '1 second',
+    UPDATE webhook_deliveries d SET status = i.state, attempts = i.attempt,
+      last_status_code = i.status_code, last_error = i.error,
+      next_attempt_at = now() + i.delay * interval '1 second',
       completed_at = CASE WHEN i.state = 'pending' THEN NULL ELSE now() END
     FROM unnest(${column(posted, (o) => o.clientId)}::uuid[],
       ${column(posted, (o) => o.deliveryId)}::uuid[], ${column(posted, finalState)}::text[],
       ${column(posted, (o) => result(o).statusCode)}::int[],
       ${column(posted, (o) => result(o).error)}::text[],
-      ${column(posted, (o) => o.retryDelay ?? 0)}::float8[])
-      AS i(client_id, id, state, status_code, error, delay)
+      ${column(posted, (o) => o.retryDelay ?? 0)}::float8[],
+      ${column(posted, (o) => o.attempt)}::int[])
+      AS i(client_id, id, state, status_code, error, delay, attempt)
     WHERE d.client_id = i.client_id AND d.id = i.id`);
 
   // Test events say nothing about an endpoint's health.
