@@ -10,8 +10,17 @@ export interface DatabaseOptions {
   applicationName?: string;
 }
 
-function wrap(client: Sql | RawTransaction) {
-  return drizzle(client as Sql, { schema, casing: "snake_case" });
+function wrap(client: Sql) {
+  return drizzle(client, { schema, casing: "snake_case" });
+}
+
+/**
+ * Transactions get drizzle without the relational-query metadata: building it again for
+ * every transaction cost more than the queries it served, and no code path uses
+ * `tx.query` (the pool's `db.query` keeps it).
+ */
+function wrapTransaction(client: RawTransaction): Database {
+  return drizzle(client as unknown as Sql, { casing: "snake_case" }) as unknown as Database;
 }
 
 export type Database = ReturnType<typeof wrap>;
@@ -39,7 +48,7 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}) {
     return (await sql.begin((raw) => {
       // Drizzle reads the driver's type options from the client it wraps; a transaction
       // handle has none of its own, so it borrows the pool's.
-      const tx = wrap(Object.assign(raw, { options: sql.options }));
+      const tx = wrapTransaction(Object.assign(raw, { options: sql.options }));
       return work({ tx, raw });
     })) as T;
   }
