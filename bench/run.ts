@@ -6,6 +6,10 @@ const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : all;
 
 for (const scenario of chosen) {
   if (!all.includes(scenario)) throw new Error(`unknown scenario: ${scenario}`);
-  const result = spawnSync(process.execPath, [`bench/${scenario}.ts`], { stdio: "inherit" });
+  const result = spawnSync(
+    process.execPath,
+    ["--experimental-strip-types", `bench/${scenario}.ts`],
+    { stdio: "inherit" },
+  );
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

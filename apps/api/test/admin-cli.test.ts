@@ -20,9 +20,13 @@ interface CliResult {
 
 async function admin(...args: string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["apps/api/src/admin/cli.ts", ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "silent" },
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ["--experimental-strip-types", "apps/api/src/admin/cli.ts", ...args],
+      {
+        env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "silent" },
+      },
+    );
     const last = stdout.trim().split("\n").at(-1) ?? "null";
     return { code: 0, json: JSON.parse(last), stderr };
   } catch (error) {

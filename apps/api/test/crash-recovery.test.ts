@@ -46,25 +46,29 @@ afterAll(async () => {
 
 /** Starts `node apps/api/src/main.ts` as a worker sending to the simulator. */
 function startWorkerProcess(): ChildProcess {
-  const worker = spawn(process.execPath, [resolve(import.meta.dirname, "../src/main.ts")], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: "test",
-      ROLE: "worker",
-      PORT: "0",
-      LOG_LEVEL: "silent",
-      DATABASE_URL: platform.databaseUrl,
-      DATABASE_POOL_SIZE: "5",
-      ELFO_BASE_URL: elfo.url,
-      ELFO_API_KEY: elfoKey,
-      SIMULATORS: "false",
-      DEMO_CLIENT: "false",
-      SEND_CONCURRENCY: "2",
-      SEND_JOBS_PER_WORKER: "1",
-      ...jobSettings,
+  const worker = spawn(
+    process.execPath,
+    ["--experimental-strip-types", resolve(import.meta.dirname, "../src/main.ts")],
+    {
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: "test",
+        ROLE: "worker",
+        PORT: "0",
+        LOG_LEVEL: "silent",
+        DATABASE_URL: platform.databaseUrl,
+        DATABASE_POOL_SIZE: "5",
+        ELFO_BASE_URL: elfo.url,
+        ELFO_API_KEY: elfoKey,
+        SIMULATORS: "false",
+        DEMO_CLIENT: "false",
+        SEND_CONCURRENCY: "2",
+        SEND_JOBS_PER_WORKER: "1",
+        ...jobSettings,
+      },
+      stdio: ["ignore", "ignore", "inherit"],
     },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  );
   workers.push(worker);
   return worker;
 }

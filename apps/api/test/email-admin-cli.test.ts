@@ -25,9 +25,13 @@ beforeAll(async () => {
 
 async function admin(...args: string[]): Promise<{ code: number; json: any }> {
   try {
-    const { stdout } = await run(process.execPath, ["apps/api/src/admin/cli.ts", ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "silent" },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ["--experimental-strip-types", "apps/api/src/admin/cli.ts", ...args],
+      {
+        env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "silent" },
+      },
+    );
     return { code: 0, json: JSON.parse(stdout.trim().split("\n").at(-1) ?? "null") };
   } catch (error) {
     const failure = error as { code: number; stdout: string };
