@@ -5,14 +5,12 @@
 
 import { startRuntime } from "../apps/api/src/boot/runtime.ts";
 import { createApiKey } from "../apps/api/src/domain/api-keys.ts";
-import { cliActor } from "../apps/api/src/domain/audit.ts";
-import { createClient } from "../apps/api/src/domain/clients.ts";
-import { topUpCredit } from "../apps/api/src/domain/ledger.ts";
 import { createLogger } from "../apps/api/src/logger.ts";
 import {
   type BenchRow,
   benchConfig,
   benchDatabase,
+  createBenchClient,
   median,
   phoneNumbers,
   report,
@@ -27,10 +25,9 @@ const config = benchConfig({ ROLE: "api", SIMULATORS: "false" });
 const runtime = await startRuntime(config, createLogger(config), database.url);
 const { db, sql } = runtime.platform.database;
 
-const client = await createClient(db, cliActor, { name: "Bench", billing: "prepaid" });
-await topUpCredit(db, client.id, 1_000_000_000, "bench");
+const clientId = await createBenchClient(db);
 const { key } = await createApiKey(db, {
-  clientId: client.id,
+  clientId,
   name: "bench",
   scopes: ["send_sms"],
 });
@@ -58,7 +55,7 @@ async function copyReference(size: number, round: number): Promise<void> {
   await sql.begin(async (tx) => {
     const stream = await tx`COPY copy_reference (client_id, broadcast_id, seq, channel, recipient,
       content, variables, segments, price, billing_state) FROM STDIN`.writable();
-    const prefix = `${client.id}\t${broadcastId}\t`;
+    const prefix = `${clientId}\t${broadcastId}\t`;
     let batch = "";
     for (let seq = 0; seq < size; seq++) {
       const phone = `+6012${String(round * size + seq).padStart(8, "0")}`;

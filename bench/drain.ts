@@ -6,15 +6,18 @@
 import { PgBoss } from "pg-boss";
 import { Agent, request } from "undici";
 import { createProviders } from "../apps/api/src/channels/providers.ts";
-import { cliActor } from "../apps/api/src/domain/audit.ts";
-import { createSmsBroadcast } from "../apps/api/src/domain/broadcasts/create-sms.ts";
-import { createClient } from "../apps/api/src/domain/clients.ts";
-import { topUpCredit } from "../apps/api/src/domain/ledger.ts";
 import { startWorkers } from "../apps/api/src/jobs/workers.ts";
 import { createLogger } from "../apps/api/src/logger.ts";
 import { closePlatform, openPlatform } from "../apps/api/src/platform.ts";
 import { startSimulators } from "../apps/api/src/simulators/start.ts";
-import { benchConfig, benchDatabase, phoneNumbers, report, timed } from "./lib.ts";
+import {
+  benchConfig,
+  benchDatabase,
+  createBenchBroadcast,
+  createBenchClient,
+  report,
+  timed,
+} from "./lib.ts";
 
 const size = Number(process.env.BENCH_SIZE ?? 100_000);
 const database = await benchDatabase();
@@ -32,8 +35,7 @@ const platform = await openPlatform(
 );
 const { db, sql } = platform.database;
 
-const client = await createClient(db, cliActor, { name: "Bench", billing: "prepaid" });
-await topUpCredit(db, client.id, 1_000_000_000, "bench");
+const clientId = await createBenchClient(db);
 
 /** Raw pg-boss: insert the same number of chunk jobs, then fetch and complete them all. */
 async function bossReference(): Promise<void> {
@@ -88,15 +90,11 @@ async function httpReference(): Promise<void> {
 }
 
 async function drainBroadcast(): Promise<void> {
-  await createSmsBroadcast(
-    { ...platform, config },
-    { clientId: client.id, apiKeyId: null, livemode: true },
-    {
-      campaignName: "bench",
-      type: "quick broadcast",
-      templateContent: "Jualan hebat hujung minggu ini di Kedai Ali.",
-      recipients: phoneNumbers(size),
-    },
+  await createBenchBroadcast(
+    platform,
+    clientId,
+    size,
+    "Jualan hebat hujung minggu ini di Kedai Ali.",
   );
   await timedDrain();
 }

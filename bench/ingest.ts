@@ -6,16 +6,19 @@
 import type { AddressInfo } from "node:net";
 import { Agent, request } from "undici";
 import { createProviders } from "../apps/api/src/channels/providers.ts";
-import { cliActor } from "../apps/api/src/domain/audit.ts";
-import { createSmsBroadcast } from "../apps/api/src/domain/broadcasts/create-sms.ts";
-import { createClient } from "../apps/api/src/domain/clients.ts";
-import { topUpCredit } from "../apps/api/src/domain/ledger.ts";
 import { buildServer } from "../apps/api/src/http/server.ts";
 import { startWorkers } from "../apps/api/src/jobs/workers.ts";
 import { createLogger } from "../apps/api/src/logger.ts";
 import { closePlatform, openPlatform } from "../apps/api/src/platform.ts";
 import { startSimulators } from "../apps/api/src/simulators/start.ts";
-import { benchConfig, benchDatabase, phoneNumbers, report, timed } from "./lib.ts";
+import {
+  benchConfig,
+  benchDatabase,
+  createBenchBroadcast,
+  createBenchClient,
+  report,
+  timed,
+} from "./lib.ts";
 
 const size = Number(process.env.BENCH_SIZE ?? 20_000);
 const inFlight = 64;
@@ -40,18 +43,8 @@ const app = await buildServer(platform, (server) => {
 await app.listen({ host: "127.0.0.1", port: 0 });
 const apiUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
-const client = await createClient(db, cliActor, { name: "Bench", billing: "prepaid" });
-await topUpCredit(db, client.id, 1_000_000_000, "bench");
-await createSmsBroadcast(
-  { ...platform, config },
-  { clientId: client.id, apiKeyId: null, livemode: true },
-  {
-    campaignName: "bench",
-    type: "quick broadcast",
-    templateContent: "Terima kasih.",
-    recipients: phoneNumbers(size),
-  },
-);
+const clientId = await createBenchClient(db);
+await createBenchBroadcast(platform, clientId, size, "Terima kasih.");
 await startWorkers(platform);
 for (;;) {
   const [row] = await sql`SELECT count(*)::int AS n FROM messages WHERE status = 'send'`;

@@ -1,10 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import type { Database } from "@teekrr/db";
 import { runMigrations, startEmbeddedPostgres } from "@teekrr/db";
 import postgres from "postgres";
 import { ensureDatabase } from "../apps/api/src/boot/database.ts";
+import { cliActor } from "../apps/api/src/domain/audit.ts";
+import { createSmsBroadcast } from "../apps/api/src/domain/broadcasts/create-sms.ts";
+import { createClient } from "../apps/api/src/domain/clients.ts";
+import { topUpCredit } from "../apps/api/src/domain/ledger.ts";
 import { type Config, configFor } from "../apps/api/src/env.ts";
+import type { Platform } from "../apps/api/src/platform.ts";
 
 /**
  * A fresh, migrated database on BENCH_DATABASE_URL's server, or on an embedded Postgres
@@ -103,5 +109,31 @@ export async function report(name: string, rows: BenchRow[]): Promise<void> {
   await writeFile(
     `bench/results/${name}.json`,
     JSON.stringify({ at: new Date().toISOString(), rows }, null, 2),
+  );
+}
+
+/** A prepaid client with more credit than any scenario spends. */
+export async function createBenchClient(db: Database): Promise<string> {
+  const client = await createClient(db, cliActor, { name: "Bench", billing: "prepaid" });
+  await topUpCredit(db, client.id, 1_000_000_000, "bench");
+  return client.id;
+}
+
+/** Commits an SMS broadcast of `size` recipients, as POST /sms would. */
+export async function createBenchBroadcast(
+  platform: Platform,
+  clientId: string,
+  size: number,
+  text: string,
+): Promise<void> {
+  await createSmsBroadcast(
+    platform,
+    { clientId, apiKeyId: null, livemode: true },
+    {
+      campaignName: "bench",
+      type: "quick broadcast",
+      templateContent: text,
+      recipients: phoneNumbers(size),
+    },
   );
 }

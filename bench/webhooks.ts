@@ -8,16 +8,20 @@ import type { AddressInfo } from "node:net";
 import { Agent, request } from "undici";
 import { createProviders } from "../apps/api/src/channels/providers.ts";
 import { cliActor } from "../apps/api/src/domain/audit.ts";
-import { createSmsBroadcast } from "../apps/api/src/domain/broadcasts/create-sms.ts";
-import { createClient } from "../apps/api/src/domain/clients.ts";
-import { topUpCredit } from "../apps/api/src/domain/ledger.ts";
 import { createWebhookEndpoint } from "../apps/api/src/domain/webhooks/endpoints.ts";
 import { eventBody, queueWebhookEvents } from "../apps/api/src/domain/webhooks/events.ts";
 import { webhookUrlPolicy } from "../apps/api/src/domain/webhooks/url-policy.ts";
 import { startWebhookWorker } from "../apps/api/src/jobs/webhook-deliver.ts";
 import { createLogger } from "../apps/api/src/logger.ts";
 import { closePlatform, openPlatform } from "../apps/api/src/platform.ts";
-import { benchConfig, benchDatabase, phoneNumbers, report, timed } from "./lib.ts";
+import {
+  benchConfig,
+  benchDatabase,
+  createBenchBroadcast,
+  createBenchClient,
+  report,
+  timed,
+} from "./lib.ts";
 
 const size = Number(process.env.BENCH_SIZE ?? 10_000);
 const database = await benchDatabase();
@@ -42,18 +46,8 @@ const receiver = createServer((req, res) => {
 await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
 const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
 
-const client = await createClient(db, cliActor, { name: "Bench", billing: "prepaid" });
-await topUpCredit(db, client.id, 1_000_000_000, "bench");
-await createSmsBroadcast(
-  { ...platform, config },
-  { clientId: client.id, apiKeyId: null, livemode: true },
-  {
-    campaignName: "bench",
-    type: "quick broadcast",
-    templateContent: "Terima kasih.",
-    recipients: phoneNumbers(size),
-  },
-);
+const clientId = await createBenchClient(db);
+await createBenchBroadcast(platform, clientId, size, "Terima kasih.");
 const messages = await sql`SELECT id, broadcast_id, recipient FROM messages`;
 
 /** The same event bodies the platform sends, posted with no signature and no bookkeeping. */
@@ -89,7 +83,7 @@ async function bareLoop(): Promise<void> {
 
 const reference = await timed(bareLoop);
 
-await createWebhookEndpoint(db, webhookUrlPolicy(config), cliActor, client.id, {
+await createWebhookEndpoint(db, webhookUrlPolicy(config), cliActor, clientId, {
   url: receiverUrl,
   events: ["delivered"],
 });
@@ -99,7 +93,7 @@ const subject = await timed(async () => {
   await platform.database.transaction(async ({ tx }) => {
     await queueWebhookEvents(
       tx,
-      client.id,
+      clientId,
       "delivered",
       messages.map((message) => ({ messageId: message.id as string })),
     );
