@@ -340,7 +340,7 @@ describe("cancelling a broadcast", () => {
     expect(twice.status).toBe(200);
   });
 
-  it("refuses a finished broadcast, another client's, and a key without the send scope", async () => {
+  it("refuses a finished broadcast, another client's, and a key without send scope", async () => {
     const client = await createTestClient(platform.db);
     const created = await api(platform.url, "POST", "/sms", { key: client.key, body: smsBody() });
     const id = created.body.data.broadcastUuid;

@@ -101,7 +101,7 @@ async function statusOf(id: string): Promise<string> {
 }
 
 describe("SNS signature checks", () => {
-  it("refuses a bad signature, an untrusted certificate host, a wrong topic and tampering", async () => {
+  it("refuses a bad signature, an untrusted certificate host, a wrong topic or edits", async () => {
     const message = await acceptedMessage();
     const before = await callbackCount(platform.db);
     const good = sns.envelope(sesEvent(message, "Bounce"));

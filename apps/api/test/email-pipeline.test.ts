@@ -133,7 +133,7 @@ describe("an email broadcast end to end", () => {
     expect(await verifyLedger(platform.db)).toEqual([]);
   });
 
-  it("renders each recipient's values into the mail SES received, escaping them in HTML", async () => {
+  it("renders each recipient's values into the mail SES got, escaped in HTML", async () => {
     const response = await api(platform.url, "POST", "/email", {
       key: client.key,
       body: {

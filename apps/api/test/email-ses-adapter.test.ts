@@ -100,7 +100,7 @@ describe("the SES adapter", () => {
 });
 
 describe("parsing SES notifications", () => {
-  it("reads the bounce AWS documents: one report per bounced recipient, extra fields ignored", () => {
+  it("reads AWS's documented bounce: one report per recipient, extra fields ignored", () => {
     const event = {
       notificationType: "Bounce",
       bounce: {

@@ -181,7 +181,7 @@ describe("webhook deliveries for an SMS broadcast", () => {
 });
 
 describe("retries", () => {
-  it("retries on the schedule until the receiver recovers, then delivers every event once", async () => {
+  it("retries on schedule until the receiver is back, then delivers every event once", async () => {
     const client = await createTestClient(platform.db);
     const downReceiver = await startReceiver();
     let down = true;

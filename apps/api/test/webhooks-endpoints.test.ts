@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postWebhook } from "../src/domain/webhooks/transport.ts";
 import {
@@ -86,7 +87,7 @@ describe("webhook URL checks", () => {
     expect(() => parseWebhookUrl("http://[fd00:ec2::254]/", relaxed)).toThrow();
   });
 
-  it("checks again at delivery and connects to the vetted address, not a fresh answer", async () => {
+  it("checks again at delivery and connects to the vetted address, not a new answer", async () => {
     const received: string[] = [];
     const server = createServer((request, response) => {
       received.push(String(request.headers.host));
@@ -149,7 +150,7 @@ describe("webhook endpoint management", () => {
     }
   });
 
-  it("creates, lists, changes and deletes endpoints, audited, never showing the secret again", async () => {
+  it("creates, lists, changes and deletes endpoints, audited, secret shown once", async () => {
     const client = await createTestClient(platform.db);
     const created = await api(platform.url, "POST", "/webhook-endpoints", {
       key: client.key,
@@ -179,7 +180,8 @@ describe("webhook endpoint management", () => {
     });
     expect(removed.status).toBe(200);
     const audit = await platform.db.execute(
-      `SELECT action, after::text FROM audit_log WHERE client_id = '${client.clientId}' ORDER BY id` as never,
+      sql`SELECT action, after::text FROM audit_log
+        WHERE client_id = ${client.clientId} ORDER BY id`,
     );
     const actions = (audit as unknown as { action: string; after: string | null }[]).map(
       (r) => r.action,
@@ -193,7 +195,7 @@ describe("webhook endpoint management", () => {
     expect(JSON.stringify(audit)).not.toContain("secret_hash");
   });
 
-  it("answers 404 for another client's endpoint and delivery, and 403 without the scope", async () => {
+  it("answers 404 for another client's endpoint and delivery, 403 without the scope", async () => {
     const owner = await createTestClient(platform.db);
     const other = await createTestClient(platform.db);
     const readOnly = await createTestClient(platform.db, { scopes: ["read_messages"] });

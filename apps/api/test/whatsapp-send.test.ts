@@ -441,7 +441,7 @@ describe("POST /whatsapp/upload-header-image", () => {
 });
 
 describe("POST /whatsapp extras", () => {
-  it("replays the first response for a repeated Idempotency-Key and creates nothing new", async () => {
+  it("replays the first response for a repeated Idempotency-Key, creating nothing", async () => {
     const body = whatsappBody({ recipients: ["60123450041"] });
     const headers = { "idempotency-key": "wa-order-41" };
 
