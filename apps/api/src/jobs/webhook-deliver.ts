@@ -6,9 +6,13 @@ import { signingHashes } from "../domain/webhooks/endpoints.ts";
 import { deliveriesChannel } from "../domain/webhooks/events.ts";
 import { signatureHeaders } from "../domain/webhooks/signing.ts";
 import { postWebhook } from "../domain/webhooks/transport.ts";
-import { vetWebhookUrl, webhookUrlPolicy } from "../domain/webhooks/url-policy.ts";
+import {
+  vetWebhookUrl,
+  type WebhookUrlPolicy,
+  webhookUrlPolicy,
+} from "../domain/webhooks/url-policy.ts";
 import type { Platform } from "../platform.ts";
-import { runPool } from "./pool.ts";
+import { createLimiter, type Limiter } from "./limiter.ts";
 import { queues } from "./queues.ts";
 
 interface ClaimedDelivery {
@@ -39,38 +43,62 @@ export function retrySchedule(platform: Platform): number[] {
  * worker that dies mid-batch releases its deliveries as soon as its connection drops.
  */
 async function claimDue(tx: Database): Promise<ClaimedDelivery[]> {
-  return await queryRows<ClaimedDelivery>(
+  // Right after a burst is queued the planner's statistics still describe a nearly empty
+  // outbox, so it would fetch and sort every pending row on each claim. The due index
+  // already yields rows in order, and walking it stops after the first batch.
+  await tx.execute(sql`SET LOCAL enable_bitmapscan = off`);
+  const claimed = await queryRows<ClaimedDelivery>(
     tx,
     sql`
+    WITH due AS (
+      SELECT client_id, id, endpoint_id, event, message_id, body, attempts, next_attempt_at
+      FROM webhook_deliveries
+      WHERE status = 'pending' AND next_attempt_at <= now()
+      ORDER BY next_attempt_at LIMIT ${claimBatch}
+      FOR UPDATE SKIP LOCKED)
     SELECT d.client_id, d.id, d.endpoint_id, d.event, d.message_id, d.body,
       d.attempts + 1 AS attempts, e.url, e.active, e.secret_hash, e.previous_secret_hash,
       e.previous_secret_expires_at
-    FROM webhook_deliveries d LEFT JOIN webhook_endpoints e
-      ON e.client_id = d.client_id AND e.id = d.endpoint_id
-    WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-    ORDER BY d.next_attempt_at LIMIT ${claimBatch}
-    FOR UPDATE OF d SKIP LOCKED`,
+    FROM due d LEFT JOIN webhook_endpoints e ON e.client_id = d.client_id AND e.id = d.endpoint_id
+    ORDER BY d.next_attempt_at`,
   );
+  await tx.execute(sql`SET LOCAL enable_bitmapscan = on`);
+  return claimed;
 }
+
+/** Lanes, each holding one claimed batch in its own transaction. */
+const lanes = 3;
 
 /**
- * Posts every due delivery until none is due. Two lanes work side by side, so one lane's
- * database writes overlap the other's requests; together they keep at most
- * `WEBHOOK_CONCURRENCY` requests in flight.
+ * Posts every due delivery until none is due. Each lane claims a batch, posts it and
+ * records the outcome; all lanes post through one limiter of `WEBHOOK_CONCURRENCY`
+ * requests, so while one lane waits for its slowest request or writes its attempts, the
+ * others keep every request slot busy.
  */
 export async function drainWebhookDeliveries(platform: Platform): Promise<number> {
-  const perLane = Math.max(1, Math.ceil(platform.config.WEBHOOK_CONCURRENCY / 2));
-  const totals = await Promise.all([drainLane(platform, perLane), drainLane(platform, perLane)]);
-  return totals[0] + totals[1];
+  const limiter = createLimiter(platform.config.WEBHOOK_CONCURRENCY);
+  const totals = await Promise.all(
+    Array.from({ length: lanes }, () => drainLane(platform, limiter)),
+  );
+  return totals.reduce((sum, total) => sum + total, 0);
 }
 
-async function drainLane(platform: Platform, concurrency: number): Promise<number> {
+/** What every attempt of one batch shares. */
+interface BatchContext {
+  platform: Platform;
+  policy: WebhookUrlPolicy;
+  schedule: number[];
+  /** One DNS check per URL and batch: the check still happens at delivery time. */
+  vet: (url: string) => ReturnType<typeof vetWebhookUrl>;
+}
+
+async function drainLane(platform: Platform, limiter: Limiter): Promise<number> {
   const policy = webhookUrlPolicy(platform.config);
+  const schedule = retrySchedule(platform);
   let total = 0;
   for (;;) {
     const outcomes = await platform.database.transaction(async ({ tx }) => {
       const batch = await claimDue(tx);
-      // One DNS check per URL and batch: the check still happens at delivery time.
       const vetted = new Map<string, ReturnType<typeof vetWebhookUrl>>();
       const vet = (url: string) => {
         let check = vetted.get(url);
@@ -81,10 +109,10 @@ async function drainLane(platform: Platform, concurrency: number): Promise<numbe
         }
         return check;
       };
-      const done: AttemptOutcome[] = [];
-      await runPool(batch, concurrency, async (delivery) => {
-        done.push(await attemptDelivery(platform, policy, vet, delivery));
-      });
+      const context: BatchContext = { platform, policy, schedule, vet };
+      const done = await Promise.all(
+        batch.map((delivery) => limiter.run(() => attemptDelivery(context, delivery))),
+      );
       await recordAttempts(tx, done, platform.config.WEBHOOK_DISABLE_AFTER_SECONDS);
       return done;
     });
@@ -95,9 +123,7 @@ async function drainLane(platform: Platform, concurrency: number): Promise<numbe
 }
 
 async function attemptDelivery(
-  platform: Platform,
-  policy: ReturnType<typeof webhookUrlPolicy>,
-  vet: (url: string) => ReturnType<typeof vetWebhookUrl>,
+  { platform, policy, schedule, vet }: BatchContext,
   delivery: ClaimedDelivery,
 ): Promise<AttemptOutcome> {
   const isTest = delivery.message_id === null;
@@ -107,7 +133,7 @@ async function attemptDelivery(
     endpointId: delivery.endpoint_id,
     attempt: delivery.attempts,
     isTest,
-    retryDelay: retrySchedule(platform)[delivery.attempts - 1],
+    retryDelay: schedule[delivery.attempts - 1],
     result: null,
   };
   if (!delivery.url || !delivery.secret_hash || (!delivery.active && !isTest)) {

@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import { randomBase62, sha256Hex } from "../secrets.ts";
 
 /** A new endpoint secret; only its SHA-256 is stored. */
@@ -15,9 +15,29 @@ export function standardWebhooksSecret(secretHash: string): string {
   return `whsec_${Buffer.from(secretHash, "hex").toString("base64")}`;
 }
 
+/**
+ * Signing keys by stored hash. Turning a hash into an HMAC key costs more than the HMAC of
+ * a small body, and every delivery to an endpoint uses the same two keys.
+ */
+const signingKeys = new Map<string, { published: KeyObject; standard: KeyObject }>();
+const maxSigningKeys = 1024;
+
+function keysFor(secretHash: string) {
+  let keys = signingKeys.get(secretHash);
+  if (!keys) {
+    if (signingKeys.size >= maxSigningKeys) signingKeys.clear();
+    keys = {
+      published: createSecretKey(Buffer.from(secretHash, "latin1")),
+      standard: createSecretKey(Buffer.from(secretHash, "hex")),
+    };
+    signingKeys.set(secretHash, keys);
+  }
+  return keys;
+}
+
 /** The published scheme: HMAC-SHA256 of the raw body, keyed with the hex SHA-256 of the secret. */
 export function teekrrSignature(secretHash: string, body: string): string {
-  return createHmac("sha256", secretHash).update(body).digest("hex");
+  return createHmac("sha256", keysFor(secretHash).published).update(body).digest("hex");
 }
 
 /** Standard Webhooks: `v1,` and the base64 HMAC of `id.timestamp.body` under the 32-byte key. */
@@ -27,8 +47,9 @@ export function standardSignature(
   timestamp: number,
   body: string,
 ): string {
-  const key = Buffer.from(secretHash, "hex");
-  const digest = createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64");
+  const digest = createHmac("sha256", keysFor(secretHash).standard)
+    .update(`${id}.${timestamp}.${body}`)
+    .digest("base64");
   return `v1,${digest}`;
 }
 

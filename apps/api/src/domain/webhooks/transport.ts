@@ -105,7 +105,9 @@ export async function postWebhook(
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
-    const excerpt = await readExcerpt(response.body);
+    let excerpt = "";
+    if (hasNoBody(response)) await response.body.dump().catch(() => {});
+    else excerpt = await readExcerpt(response.body);
     const ok = response.statusCode >= 200 && response.statusCode < 300;
     return {
       ok,
@@ -124,6 +126,11 @@ export async function postWebhook(
       error: timedOut ? `No response within ${timeoutMs} ms` : describeError(error),
     };
   }
+}
+
+/** Most receivers answer 204 or an empty 200; reading such a body as a stream costs more. */
+function hasNoBody(response: { statusCode: number; headers: Record<string, unknown> }): boolean {
+  return response.statusCode === 204 || response.headers["content-length"] === "0";
 }
 
 async function readExcerpt(stream: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
