@@ -3,8 +3,8 @@ import type { Channel, MessageStatus } from "@teekrr/shared";
 import { acceptedStatus, predecessorsOf } from "@teekrr/shared";
 import { sql } from "drizzle-orm";
 import { releaseShares, settleShares } from "../ledger.ts";
-import { queryRows } from "../sql.ts";
 import { billedEvents, failedEvents, queueWebhookEvents } from "../webhooks/events.ts";
+import { lockMessagesById, rowsParam } from "./locking.ts";
 
 export interface Accepted {
   messageId: string;
@@ -15,13 +15,6 @@ export interface Failed {
   messageId: string;
   code: string;
   message: string;
-}
-
-interface ChangedRow {
-  id: string;
-  old_status: MessageStatus;
-  old_billing: string;
-  price: number;
 }
 
 export interface OutcomeBatch {
@@ -55,23 +48,16 @@ export async function applySendOutcomes(
   const moveFrom = predecessorsOf(batch.channel, accepted);
 
   if (batch.accepted.length > 0) {
-    const rows = await queryRows<ChangedRow>(
+    const providerIds = new Map(batch.accepted.map((a) => [a.messageId, a.providerMessageId]));
+    // A message that already has a provider id was accepted by an earlier run of this batch.
+    const rows = await lockMessagesById(
       db,
-      sql`
-      WITH input AS (
-        SELECT * FROM unnest(${sql.param(batch.accepted.map((a) => a.messageId))}::uuid[],
-          ${sql.param(batch.accepted.map((a) => a.providerMessageId))}::text[])
-          AS i(id, provider_id)
-      ), target AS (
-        -- Rows are found by primary key (= ANY), not by joining the input: right after a
-        -- large COPY the statistics are stale and a join could be planned as a scan.
-        SELECT m.id, m.status AS old_status, m.billing_state AS old_billing, m.price
-        FROM messages m
-        WHERE m.client_id = ${batch.clientId}
-          AND m.id = ANY(${sql.param(batch.accepted.map((a) => a.messageId))}::uuid[])
-          AND m.provider_message_id IS NULL
-        FOR UPDATE OF m
-      ), changed AS (
+      batch.clientId,
+      [...providerIds.keys()],
+      sql`provider_message_id IS NULL`,
+    );
+    if (rows.length > 0) {
+      await db.execute(sql`
         UPDATE messages m SET
           provider_message_id = input.provider_id,
           status = CASE WHEN m.status = ANY(${sql.param(moveFrom)}::text[]) THEN ${accepted}
@@ -80,32 +66,38 @@ export async function applySendOutcomes(
             ELSE m.billing_state END,
           attempts = m.attempts + 1,
           error_code = NULL, error_message = NULL, updated_at = now()
-        FROM target, input
-        WHERE m.client_id = ${batch.clientId}
-          AND m.id = ANY(${sql.param(batch.accepted.map((a) => a.messageId))}::uuid[])
-          AND m.id = target.id AND input.id = target.id
-        RETURNING m.id
-      )
-      SELECT target.* FROM target JOIN changed ON changed.id = target.id`,
-    );
-    const moved = rows.filter((row) => moveFrom.includes(row.old_status)).map((row) => row.id);
+        FROM unnest(${rowsParam(rows)},
+          ${sql.param(rows.map((row) => providerIds.get(row.id)))}::text[])
+          AS input(row, provider_id)
+        WHERE m.ctid = input.row`);
+    }
+    const moved = rows.filter((row) => moveFrom.includes(row.status)).map((row) => row.id);
     await recordEvents(db, batch.clientId, moved, accepted, batch.accepted);
     // Sandbox messages are free: their `billed` event carries an amount of zero.
     await queueWebhookEvents(db, batch.clientId, "billed", billedEvents(rows));
-    const settled = rows.filter((row) => row.old_billing === "reserved");
+    const settled = rows.filter((row) => row.billing_state === "reserved");
     applied.acceptedIds = moved;
     applied.settled = settled.map((row) => ({ messageId: row.id, amount: Number(row.price) }));
   }
 
   if (batch.retrying.length > 0) {
-    await db.execute(sql`
-      UPDATE messages m SET attempts = m.attempts + 1, error_code = input.code,
-        error_message = input.message, updated_at = now()
-      FROM unnest(${sql.param(batch.retrying.map((f) => f.messageId))}::uuid[],
-        ${sql.param(batch.retrying.map((f) => f.code))}::text[],
-        ${sql.param(batch.retrying.map((f) => f.message))}::text[]) AS input(id, code, message)
-      WHERE m.client_id = ${batch.clientId} AND m.id = input.id
-        AND m.provider_message_id IS NULL`);
+    const reasons = new Map(batch.retrying.map((f) => [f.messageId, f]));
+    const rows = await lockMessagesById(
+      db,
+      batch.clientId,
+      [...reasons.keys()],
+      sql`provider_message_id IS NULL`,
+    );
+    if (rows.length > 0) {
+      await db.execute(sql`
+        UPDATE messages m SET attempts = m.attempts + 1, error_code = input.code,
+          error_message = input.message, updated_at = now()
+        FROM unnest(${rowsParam(rows)},
+          ${sql.param(rows.map((row) => reasons.get(row.id)?.code))}::text[],
+          ${sql.param(rows.map((row) => reasons.get(row.id)?.message))}::text[])
+          AS input(row, code, message)
+        WHERE m.ctid = input.row`);
+    }
   }
 
   // The money moves last: they lock the broadcast and client rows, which every chunk of
@@ -138,38 +130,29 @@ export async function failMessages(
   failures: Failed[],
 ): Promise<string[]> {
   const moveFrom = predecessorsOf(channel, "failed");
-  const rows = await queryRows<ChangedRow>(
+  const reasons = new Map(failures.map((failure) => [failure.messageId, failure]));
+  const rows = await lockMessagesById(
     db,
-    sql`
-    WITH input AS (
-      SELECT * FROM unnest(${sql.param(failures.map((f) => f.messageId))}::uuid[],
-        ${sql.param(failures.map((f) => f.code))}::text[],
-        ${sql.param(failures.map((f) => f.message))}::text[]) AS i(id, code, message)
-    ), target AS (
-      SELECT m.id, m.status AS old_status, m.billing_state AS old_billing, m.price
-      FROM messages m
-      WHERE m.client_id = ${clientId}
-        AND m.id = ANY(${sql.param(failures.map((f) => f.messageId))}::uuid[])
-        AND m.status = ANY(${sql.param(moveFrom)}::text[])
-        AND m.provider_message_id IS NULL
-      FOR UPDATE OF m
-    ), changed AS (
+    clientId,
+    [...reasons.keys()],
+    sql`status = ANY(${sql.param(moveFrom)}::text[]) AND provider_message_id IS NULL`,
+  );
+  if (rows.length > 0) {
+    await db.execute(sql`
       UPDATE messages m SET status = 'failed',
         billing_state = CASE WHEN m.billing_state = 'reserved' THEN 'released'
           ELSE m.billing_state END,
         error_code = input.code, error_message = input.message, updated_at = now()
-      FROM target, input
-      WHERE m.client_id = ${clientId}
-        AND m.id = ANY(${sql.param(failures.map((f) => f.messageId))}::uuid[])
-        AND m.id = target.id AND input.id = target.id
-      RETURNING m.id
-    )
-    SELECT target.* FROM target JOIN changed ON changed.id = target.id`,
-  );
+      FROM unnest(${rowsParam(rows)},
+        ${sql.param(rows.map((row) => reasons.get(row.id)?.code))}::text[],
+        ${sql.param(rows.map((row) => reasons.get(row.id)?.message))}::text[])
+        AS input(row, code, message)
+      WHERE m.ctid = input.row`);
+  }
   const ids = rows.map((row) => row.id);
   await recordEvents(db, clientId, ids, "failed", failures);
   await queueWebhookEvents(db, clientId, "failed", failedEvents(ids, failures));
-  const released = rows.filter((row) => row.old_billing === "reserved");
+  const released = rows.filter((row) => row.billing_state === "reserved");
   await releaseShares(db, clientId, broadcastId, {
     count: released.length,
     amount: released.reduce((sum, row) => sum + Number(row.price), 0),

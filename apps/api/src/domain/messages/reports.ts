@@ -4,6 +4,7 @@ import { predecessorsOf, statusRank } from "@teekrr/shared";
 import { sql } from "drizzle-orm";
 import { queryRows } from "../sql.ts";
 import { queueReportEvents } from "../webhooks/events.ts";
+import { type LockedMessage, lockMessagesByProviderId, rowsParam } from "./locking.ts";
 import { recordEvents } from "./outcomes.ts";
 
 /** One provider statement about one message, whatever its wire format. */
@@ -35,15 +36,6 @@ export interface ReportResult {
   unknown: StatusReport[];
 }
 
-interface MessageRow {
-  id: string;
-  client_id: string;
-  broadcast_id: string;
-  channel: Channel;
-  recipient: string;
-  provider_message_id: string;
-}
-
 /**
  * Applies reports in lifecycle order with one guarded update per target status. The
  * guard (the message must be in a status that precedes the target) is what makes a
@@ -57,23 +49,14 @@ export async function applyStatusReports(
   const byKey = new Map(
     reports.map((report) => [`${report.channel}:${report.providerMessageId}`, report]),
   );
-  const lookups = [...byKey.values()];
-  // Joined on both columns so each report is one probe of the (channel, provider id) index;
-  // matching on the provider id alone scanned the whole index on every batch.
-  const found = await queryRows<MessageRow>(
-    db,
-    sql`SELECT m.id, m.client_id, m.broadcast_id, m.channel, m.recipient, m.provider_message_id
-      FROM unnest(${sql.param(lookups.map((report) => report.channel))}::text[],
-        ${sql.param(lookups.map((report) => report.providerMessageId))}::text[])
-        AS lookup(channel, provider_id)
-      JOIN messages m ON m.channel = lookup.channel AND m.provider_message_id = lookup.provider_id`,
-  );
+  // Locked so that the updates below can address each message by its row.
+  const found = await lockMessagesByProviderId(db, [...byKey.values()]);
   const byProviderId = new Map(
     found.map((row) => [`${row.channel}:${row.provider_message_id}`, row]),
   );
 
   const unknown: StatusReport[] = [];
-  const byTarget = new Map<string, { row: MessageRow; report: StatusReport }[]>();
+  const byTarget = new Map<string, { row: LockedMessage; report: StatusReport }[]>();
   for (const report of reports) {
     const row = byProviderId.get(`${report.channel}:${report.providerMessageId}`);
     if (!row) {
@@ -103,7 +86,7 @@ export async function applyStatusReports(
 
 async function applyToStatus(
   db: Executor,
-  group: { row: MessageRow; report: StatusReport }[],
+  group: { row: LockedMessage; report: StatusReport }[],
 ): Promise<AppliedReport[]> {
   const first = group[0];
   if (!first) return [];
@@ -112,22 +95,27 @@ async function applyToStatus(
   const unique = new Map(group.map((entry) => [entry.row.id, entry]));
   const entries = [...unique.values()];
 
-  const changed = await queryRows<{ id: string; client_id: string }>(
+  const changed = await queryRows<{ id: string; row: string }>(
     db,
     sql`
     UPDATE messages m SET status = ${status},
       error_code = coalesce(input.code, m.error_code),
       error_message = coalesce(input.message, m.error_message),
       updated_at = now()
-    FROM unnest(${sql.param(entries.map((e) => e.row.id))}::uuid[],
-      ${sql.param(entries.map((e) => e.row.client_id))}::uuid[],
+    FROM unnest(${rowsParam(entries.map((e) => e.row))},
       ${sql.param(entries.map((e) => e.report.errorCode ?? null))}::text[],
       ${sql.param(entries.map((e) => e.report.errorMessage ?? null))}::text[])
-      AS input(id, client_id, code, message)
-    WHERE m.client_id = input.client_id AND m.id = input.id
-      AND m.status = ANY(${sql.param(moveFrom)}::text[])
-    RETURNING m.id, m.client_id`,
+      AS input(row, code, message)
+    WHERE m.ctid = input.row AND m.status = ANY(${sql.param(moveFrom)}::text[])
+    RETURNING m.id, m.ctid::text AS row`,
   );
+  // The update gave each changed message a new row version; a later report in this batch
+  // (say `delivered` after `send`) must address that one.
+  const newRows = new Map(changed.map((row) => [row.id, row.row]));
+  for (const entry of entries) {
+    const row = newRows.get(entry.row.id);
+    if (row) entry.row.row = row;
+  }
 
   const changedIds = new Set(changed.map((row) => row.id));
   const appliedEntries = entries.filter((entry) => changedIds.has(entry.row.id));

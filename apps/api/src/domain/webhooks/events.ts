@@ -62,10 +62,12 @@ export async function queueWebhookEvents(
 
   const facts = await queryRows<MessageFacts>(
     db,
+    // One primary-key probe per message: see `lockMessagesById` for why not `id = ANY(...)`.
     sql`SELECT m.id, m.broadcast_id, m.channel, m.recipient, coalesce(b.livemode, true) AS livemode
-      FROM messages m LEFT JOIN broadcasts b ON b.client_id = m.client_id AND b.id = m.broadcast_id
-      WHERE m.client_id = ${clientId}
-        AND m.id = ANY(${sql.param(events.map((e) => e.messageId))}::uuid[])`,
+      FROM unnest(${sql.param(events.map((e) => e.messageId))}::uuid[]) AS input(id)
+      CROSS JOIN LATERAL (SELECT id, broadcast_id, channel, recipient FROM messages
+        WHERE client_id = ${clientId} AND id = input.id) m
+      LEFT JOIN broadcasts b ON b.client_id = ${clientId} AND b.id = m.broadcast_id`,
   );
   const byId = new Map(facts.map((row) => [row.id, row]));
   const now = new Date();
@@ -162,15 +164,18 @@ export async function queueReportEvents(db: Executor, applied: AppliedReport[]):
   }
 }
 
-/** `billed` for each newly settled message, and for each accepted free (sandbox) message. */
+/**
+ * `billed` for each newly settled message, and for each accepted free (sandbox) message;
+ * `billing_state` is the state before acceptance.
+ */
 export function billedEvents(
-  rows: { id: string; old_billing: string; price: number | string }[],
+  rows: { id: string; billing_state: string; price: number | string }[],
 ): MessageEvent[] {
   return rows
-    .filter((row) => row.old_billing === "reserved" || row.old_billing === "free")
+    .filter((row) => row.billing_state === "reserved" || row.billing_state === "free")
     .map((row) => ({
       messageId: row.id,
-      data: { amount: row.old_billing === "reserved" ? Number(row.price) : 0, currency: "MYR" },
+      data: { amount: row.billing_state === "reserved" ? Number(row.price) : 0, currency: "MYR" },
     }));
 }
 
