@@ -66,8 +66,11 @@ async function claimDue(tx: Database): Promise<ClaimedDelivery[]> {
   return claimed;
 }
 
-/** Lanes, each holding one claimed batch in its own transaction. */
-const lanes = 3;
+/**
+ * Lanes, each holding one claimed batch in its own transaction. With three, all of them
+ * were sometimes claiming or recording at once and no request was in flight.
+ */
+const lanes = 4;
 
 /**
  * Posts every due delivery until none is due. Each lane claims a batch, posts it and

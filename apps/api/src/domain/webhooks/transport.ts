@@ -1,4 +1,3 @@
-import { isIP } from "node:net";
 import { Agent, request } from "undici";
 import {
   hostOf,
@@ -17,6 +16,8 @@ export interface PostResult {
 }
 
 const excerptBytes = 1024;
+/** One receiver never sees more connections than the default delivery concurrency. */
+const connectionsPerDestination = 16;
 const timeoutErrors = new Set([
   "TimeoutError",
   "AbortError",
@@ -38,7 +39,7 @@ type LookupCallback = (
  */
 function pinnedAgent(pinned: ResolvedAddress): Agent {
   return new Agent({
-    connections: 8,
+    connections: connectionsPerDestination,
     connect: {
       lookup: (_host: string, options: { all?: boolean }, callback: LookupCallback) => {
         if (options.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
@@ -48,7 +49,11 @@ function pinnedAgent(pinned: ResolvedAddress): Agent {
   });
 }
 
-/** Agents per host and vetted address, so repeated deliveries reuse their connections. */
+/**
+ * Agents per host and vetted address, so repeated deliveries reuse their connections; a
+ * literal IP address gets one too, since posting through it cost less than through the
+ * global dispatcher.
+ */
 const agents = new Map<string, Agent>();
 const maxAgents = 256;
 
@@ -91,9 +96,8 @@ export async function postWebhook(
     return { ok: false, statusCode: null, latencyMs: elapsed(), excerpt: null, error: message };
   }
 
-  const host = hostOf(vetted.url);
   const [pinned] = vetted.addresses;
-  const dispatcher = isIP(host) !== 0 || !pinned ? undefined : agentFor(host, pinned);
+  const dispatcher = pinned ? agentFor(hostOf(vetted.url), pinned) : undefined;
   try {
     const response = await request(vetted.url, {
       method: "POST",
