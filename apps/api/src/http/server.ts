@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
-import { createInboxNotifier } from "../jobs/report-ingest.ts";
+import { createCallbackInbox } from "../jobs/report-ingest.ts";
 import type { Platform } from "../platform.ts";
 import { registerTrpc } from "../trpc/mount.ts";
 import { registerDeveloperSurface } from "./developer-surface.ts";
@@ -70,13 +70,14 @@ export async function buildServer(
   registerHealthRoutes(app, platform);
   registerSmsRoutes(app, platform);
   registerBroadcastRoutes(app, platform);
-  registerElfoCallbackRoutes(app, platform, createInboxNotifier(platform));
+  const storeCallback = createCallbackInbox(platform);
+  registerElfoCallbackRoutes(app, platform, storeCallback);
   registerWhatsAppRoutes(app, platform);
   registerWhatsAppMediaRoutes(app, platform);
-  registerMetaCallbackRoutes(app, platform, createInboxNotifier(platform));
+  registerMetaCallbackRoutes(app, platform, storeCallback);
   registerEmailRoutes(app, platform);
   registerSuppressionRoutes(app, platform);
-  registerSesCallbackRoutes(app, platform, createInboxNotifier(platform));
+  registerSesCallbackRoutes(app, platform, storeCallback);
   registerDeveloperSurface(app, platform);
   await registerTrpc(app, platform);
   extend?.(app);

@@ -3,7 +3,11 @@ import { parseElfoReport } from "../channels/elfo-reports.ts";
 import { parseMetaStatuses } from "../channels/meta-statuses.ts";
 import { parseSesNotification } from "../channels/ses-notifications.ts";
 import { applySesFeedback } from "../domain/email/feedback.ts";
-import type { CallbackProvider } from "../domain/messages/inbox.ts";
+import {
+  type CallbackProvider,
+  createInboxWriter,
+  type StoreCallback,
+} from "../domain/messages/inbox.ts";
 import { applyStatusReports, type StatusReport } from "../domain/messages/reports.ts";
 import { queryRows } from "../domain/sql.ts";
 import type { Platform } from "../platform.ts";
@@ -104,12 +108,22 @@ async function wakeWhenNextDue(platform: Platform): Promise<void> {
   );
 }
 
+/** Stores verified callbacks and wakes the report worker once they are committed. */
+export function createCallbackInbox(platform: Platform): StoreCallback {
+  const write = createInboxWriter(platform.database.db);
+  const wake = createInboxNotifier(platform);
+  return async (provider, payload) => {
+    await write(provider, payload);
+    wake();
+  };
+}
+
 /**
  * Wakes the report worker after callbacks are stored. Many callbacks arriving together
  * share one wake-up; a process that dies before sending it is covered by the
  * once-a-minute sweep, so no stored callback waits for ever.
  */
-export function createInboxNotifier(platform: Platform) {
+function createInboxNotifier(platform: Platform) {
   let timer: NodeJS.Timeout | undefined;
   return function poke(): void {
     if (timer) return;

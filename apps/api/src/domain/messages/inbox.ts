@@ -1,20 +1,67 @@
 import type { Executor } from "@teekrr/db";
 import { sql } from "drizzle-orm";
-import { queryOne } from "../sql.ts";
 
 export type CallbackProvider = "elfo" | "meta" | "ses";
 
 /** Stores a verified callback as received; it is applied later by the report worker. */
-export async function storeCallback(
-  db: Executor,
-  provider: CallbackProvider,
-  payload: unknown,
-): Promise<string> {
-  const row = await queryOne<{ id: string }>(
-    db,
-    sql`INSERT INTO inbound_callbacks (provider, payload)
-      VALUES (${provider}, ${JSON.stringify(payload)}::jsonb) RETURNING id`,
-  );
-  if (!row) throw new Error("callback insert returned nothing");
-  return row.id;
+export type StoreCallback = (provider: CallbackProvider, payload: unknown) => Promise<void>;
+
+interface Waiting {
+  provider: CallbackProvider;
+  payload: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+const maxBatch = 500;
+
+async function insertCallbacks(db: Executor, batch: Waiting[]): Promise<void> {
+  await db.execute(sql`
+    INSERT INTO inbound_callbacks (provider, payload)
+    SELECT input.provider, input.payload::jsonb
+    FROM unnest(${sql.param(batch.map((entry) => entry.provider))}::text[],
+      ${sql.param(batch.map((entry) => entry.payload))}::text[]) AS input(provider, payload)`);
+}
+
+async function writeAlone(db: Executor, entry: Waiting): Promise<void> {
+  try {
+    await insertCallbacks(db, [entry]);
+    entry.resolve();
+  } catch (error) {
+    entry.reject(error);
+  }
+}
+
+/**
+ * Writes callbacks to the inbox, one INSERT at a time. Callbacks that arrive while a write
+ * is in flight wait for it and then go together in the next one, so a lone callback is
+ * written at once and a burst of reports costs one statement per batch instead of one
+ * transaction per request. Each caller's promise settles when its own row is committed,
+ * so a provider is never acknowledged before its callback is stored.
+ */
+export function createInboxWriter(db: Executor): StoreCallback {
+  const queue: Waiting[] = [];
+  let writing = false;
+
+  async function writeAll(): Promise<void> {
+    writing = true;
+    while (queue.length > 0) {
+      const batch = queue.splice(0, maxBatch);
+      try {
+        await insertCallbacks(db, batch);
+        for (const entry of batch) entry.resolve();
+      } catch (error) {
+        if (batch.length === 1) batch[0]?.reject(error);
+        // One callback Postgres refuses must not fail the others that shared its batch.
+        else await Promise.all(batch.map((entry) => writeAlone(db, entry)));
+      }
+    }
+    writing = false;
+  }
+
+  return (provider, payload) =>
+    new Promise<void>((resolve, reject) => {
+      queue.push({ provider, payload: JSON.stringify(payload), resolve, reject });
+      if (!writing) void writeAll();
+    });
 }

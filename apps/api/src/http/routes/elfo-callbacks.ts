@@ -1,7 +1,7 @@
 import { AppError } from "@teekrr/shared";
 import type { FastifyInstance } from "fastify";
 import { elfoReport } from "../../channels/elfo-reports.ts";
-import { storeCallback } from "../../domain/messages/inbox.ts";
+import type { StoreCallback } from "../../domain/messages/inbox.ts";
 import { safeEqual } from "../../domain/secrets.ts";
 import type { Platform } from "../../platform.ts";
 import { parseInput } from "../validation.ts";
@@ -19,7 +19,7 @@ function elfoKeys(platform: Platform): string[] {
 export function registerElfoCallbackRoutes(
   app: FastifyInstance,
   platform: Platform,
-  wakeReportWorker: () => void,
+  storeCallback: StoreCallback,
 ): void {
   app.post("/callbacks/elfo", async (request, reply) => {
     const presented = (request.headers.authorization ?? "").replace(/^Bearer\s+/i, "").trim();
@@ -28,8 +28,7 @@ export function registerElfoCallbackRoutes(
     }
     const report = parseInput(elfoReport, request.body);
 
-    await storeCallback(platform.database.db, "elfo", report);
-    wakeReportWorker();
+    await storeCallback("elfo", report);
     return reply.status(200).send({ data: { received: true } });
   });
 }

@@ -3,7 +3,7 @@ import { AppError } from "@teekrr/shared";
 import type { FastifyInstance } from "fastify";
 import { metaPhoneNumberIds } from "../../channels/meta-statuses.ts";
 import { createSecretBox } from "../../domain/encryption.ts";
-import { storeCallback } from "../../domain/messages/inbox.ts";
+import type { StoreCallback } from "../../domain/messages/inbox.ts";
 import { safeEqual } from "../../domain/secrets.ts";
 import { appSecretsFor, isKnownVerifyToken } from "../../domain/whatsapp/sender.ts";
 import type { Platform } from "../../platform.ts";
@@ -25,7 +25,7 @@ interface VerifyQuery {
 export function registerMetaCallbackRoutes(
   app: FastifyInstance,
   platform: Platform,
-  wakeReportWorker: () => void,
+  storeCallback: StoreCallback,
 ): void {
   const { db } = platform.database;
   const box = createSecretBox(platform.config.ENCRYPTION_KEY);
@@ -104,8 +104,7 @@ export function registerMetaCallbackRoutes(
 
       // Limitation: statuses are matched by Meta's message id alone, so a payload signed
       // with one client's app secret is not checked against the number that sent each message.
-      await storeCallback(db, "meta", payload);
-      wakeReportWorker();
+      await storeCallback("meta", payload);
       return reply.status(200).send({ data: { received: true } });
     });
   });

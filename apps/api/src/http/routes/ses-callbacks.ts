@@ -1,7 +1,7 @@
 import { AppError } from "@teekrr/shared";
 import type { FastifyInstance } from "fastify";
 import { confirmSnsSubscription, createSnsVerifier } from "../../channels/sns-signature.ts";
-import { storeCallback } from "../../domain/messages/inbox.ts";
+import type { StoreCallback } from "../../domain/messages/inbox.ts";
 import type { Platform } from "../../platform.ts";
 import { documentRoute } from "../openapi/registry.ts";
 
@@ -16,7 +16,7 @@ const bodyLimit = 256 * 1024;
 export function registerSesCallbackRoutes(
   app: FastifyInstance,
   platform: Platform,
-  wakeReportWorker: () => void,
+  storeCallback: StoreCallback,
 ): void {
   const trust = platform.providers.email.notifications;
   const verifier = createSnsVerifier(trust);
@@ -75,8 +75,7 @@ export function registerSesCallbackRoutes(
         return reply.status(200).send({ data: { received: true } });
       }
 
-      await storeCallback(platform.database.db, "ses", message);
-      wakeReportWorker();
+      await storeCallback("ses", message);
       return reply.status(200).send({ data: { received: true } });
     });
   });
