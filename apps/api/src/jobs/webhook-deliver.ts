@@ -30,7 +30,7 @@ interface ClaimedDelivery {
   previous_secret_expires_at: string | null;
 }
 
-const claimBatch = 100;
+const claimBatch = 200;
 
 export function retrySchedule(platform: Platform): number[] {
   return platform.config.WEBHOOK_RETRY_SCHEDULE_SECONDS.split(",").map(Number);
@@ -67,10 +67,10 @@ async function claimDue(tx: Database): Promise<ClaimedDelivery[]> {
 }
 
 /**
- * Lanes, each holding one claimed batch in its own transaction. With three, all of them
- * were sometimes claiming or recording at once and no request was in flight.
+ * Lanes, each holding one claimed batch in its own transaction: while one claims or
+ * records, the other two keep the request slots busy.
  */
-const lanes = 4;
+const lanes = 3;
 
 /**
  * Posts every due delivery until none is due. Each lane claims a batch, posts it and
