@@ -83,7 +83,8 @@ export interface BenchRow {
   referenceMs: number;
   /** Subject's rate as a fraction of the reference's rate. */
   ratio: number;
-  goal: number;
+  /** Absent on a row shown for context, such as the faster of two references. */
+  goal?: number;
 }
 
 export async function report(name: string, rows: BenchRow[]): Promise<void> {
@@ -95,8 +96,8 @@ export async function report(name: string, rows: BenchRow[]): Promise<void> {
         row.subjectMs.toFixed(0),
         row.referenceMs.toFixed(0),
         row.ratio.toFixed(2),
-        row.goal,
-        row.ratio >= row.goal ? "met" : "not met",
+        row.goal ?? "-",
+        row.goal === undefined ? "-" : row.ratio >= row.goal ? "met" : "not met",
       ].join(" | ")} |`,
   );
   const table = [
