@@ -229,7 +229,7 @@ describe("webhook endpoints and keywords from the console", () => {
     const listed = await ownerA.caller.webhooks.list({});
     const foreign = await outcomeOf(() => ownerB.webhooks.rotateSecret({ endpointId: created.id }));
 
-    expect(rotated.secret).toMatch(/^whsec_/);
+    expect(rotated.secret).toMatch(/^tkwh_/);
     expect(rotated.standardWebhooksSecret).toMatch(/^whsec_/);
     expect(rotated.secret).not.toBe(created.secret);
     const graceEnd = Date.parse(rotated.previousSecretExpiresAt ?? "");

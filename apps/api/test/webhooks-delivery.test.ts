@@ -29,11 +29,14 @@ afterAll(async () => {
   await receiver.close();
 });
 
-/** Verifies a delivery the way a receiver following only the published recipe would. */
+/**
+ * Verifies a delivery the way a receiver following only the published recipe would: any
+ * of the comma-separated signatures (more than one only during a rotation) may match.
+ */
 function verifyTeekrrSignature(secret: string, delivery: ReceivedWebhook): boolean {
   const key = createHash("sha256").update(secret).digest("hex");
   const expected = createHmac("sha256", key).update(delivery.body).digest("hex");
-  return delivery.headers["x-teekrr-signature"] === expected;
+  return String(delivery.headers["x-teekrr-signature"]).split(",").includes(expected);
 }
 
 /** Verifies a delivery with nothing but the Standard Webhooks library. */
@@ -68,7 +71,7 @@ describe("webhook deliveries for an SMS broadcast", () => {
   it("posts billed, delivered and failed events that both signature schemes verify", async () => {
     const client = await createTestClient(platform.db, { credit: 10_000 });
     const endpoint = await createEndpoint(client, { url: receiver.url });
-    expect(endpoint.secret).toMatch(/^whsec_[0-9A-Za-z]{40,}$/);
+    expect(endpoint.secret).toMatch(/^tkwh_[0-9A-Za-z]{40,}$/);
     expect(endpoint.events).toEqual(["delivered", "failed", "billed", "bounced"]);
 
     const broadcastId = await sendSms(client, ["0123456789", "0139999991", "0139999990"]);
@@ -129,7 +132,7 @@ describe("webhook deliveries for an SMS broadcast", () => {
     const tampered = { ...delivery, body: delivery.body.replace("delivered", "failed") };
     expect(verifyTeekrrSignature(endpoint.secret, tampered)).toBe(false);
     expect(() => verifyStandard(endpoint.standardWebhooksSecret, tampered)).toThrow();
-    expect(verifyTeekrrSignature("whsec_wrong", delivery)).toBe(false);
+    expect(verifyTeekrrSignature("tkwh_wrong", delivery)).toBe(false);
     const stale = {
       ...delivery,
       headers: {
@@ -276,6 +279,24 @@ describe("retries", () => {
       await waitFor(async () => failing.received.length === 4, 10_000, "manual re-send");
       expect(failing.received[3]?.headers["webhook-id"]).toBe(deliveryId);
       expect(failing.received[3]?.body).toBe(failing.received[0]?.body);
+      const resent = await waitFor(async () => {
+        const response = await api(
+          platformShort.url,
+          "GET",
+          `/webhook-endpoints/${endpointId}/deliveries`,
+          { key: client.key },
+        );
+        const item = response.body.data.items[0];
+        return item.status === "succeeded" ? item : null;
+      });
+      expect(
+        resent.attemptLog.map((attempt: any) => [attempt.attempt, attempt.statusCode]),
+      ).toEqual([
+        [1, 302],
+        [2, 302],
+        [3, 302],
+        [4, 200],
+      ]);
     } finally {
       await failing.close();
       await platformShort.close();
@@ -313,6 +334,7 @@ describe("secret rotation", () => {
     expect(String(delivery.headers["webhook-signature"]).split(" ")).toHaveLength(2);
     expect(verifyStandard(endpoint.standardWebhooksSecret, delivery)).toBeTruthy();
     expect(verifyStandard(rotated.body.data.standardWebhooksSecret, delivery)).toBeTruthy();
+    expect(verifyTeekrrSignature(endpoint.secret, delivery)).toBe(true);
     expect(verifyTeekrrSignature(rotated.body.data.secret, delivery)).toBe(true);
 
     const now = await api(platform.url, "POST", `/webhook-endpoints/${endpoint.id}/rotate-secret`, {
@@ -331,5 +353,8 @@ describe("secret rotation", () => {
     );
     expect(verifyStandard(now.body.data.standardWebhooksSecret, after)).toBeTruthy();
     expect(() => verifyStandard(rotated.body.data.standardWebhooksSecret, after)).toThrow();
+    expect(verifyTeekrrSignature(now.body.data.secret, after)).toBe(true);
+    expect(verifyTeekrrSignature(rotated.body.data.secret, after)).toBe(false);
+    expect(after.headers["x-teekrr-signature"]).toMatch(/^[0-9a-f]{64}$/);
   });
 });

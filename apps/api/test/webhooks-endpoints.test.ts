@@ -297,4 +297,31 @@ describe("a receiver that answers too late", () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it("stops reading a trickled body at the deadline and keeps the status", async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "text/plain" });
+      const drip = setInterval(() => response.write("."), 50);
+      response.on("close", () => clearInterval(drip));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const loopback: WebhookUrlPolicy = {
+      allowHttp: true,
+      allowLoopback: true,
+      allowPrivate: false,
+      resolve: async () => [{ address: "127.0.0.1", family: 4 }],
+    };
+
+    try {
+      const result = await postWebhook(`http://127.0.0.1:${port}/`, {}, "{}", loopback, 400);
+
+      expect(result).toMatchObject({ ok: true, statusCode: 200 });
+      expect(result.latencyMs).toBeLessThan(1400);
+      expect(result.excerpt).toMatch(/^\.+$/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });

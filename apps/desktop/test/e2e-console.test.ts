@@ -336,8 +336,8 @@ describe.skipIf(!hasChromium)("the web console in headless Chromium", () => {
 
     expect(created).toMatch(/^tk_live_/);
     expect(rotated).toMatch(/^tk_live_/);
-    expect(firstSecret).toMatch(/^whsec_/);
-    expect(secondSecret).toMatch(/^whsec_/);
+    expect(firstSecret).toMatch(/^tkwh_/);
+    expect(secondSecret).toMatch(/^tkwh_/);
     expect(await page.getByText("The previous secret also signs until").count()).toBeGreaterThan(0);
     await page.close();
   });

@@ -49,16 +49,23 @@ export async function recordAttempts(
   const finalState = (o: AttemptOutcome) =>
     result(o).ok ? "succeeded" : o.retryDelay === undefined ? "failed" : "pending";
 
+  // The log numbers attempts across the delivery's whole life: a re-send by hand starts the
+  // retry schedule again, but its attempts are added after the earlier ones. The claim's
+  // row lock on the delivery means no other transaction logs an attempt of it meanwhile.
   await db.execute(sql`
     INSERT INTO webhook_attempts (client_id, delivery_id, attempt, status_code, latency_ms,
       response_excerpt, error)
-    SELECT * FROM unnest(${column(posted, (o) => o.clientId)}::uuid[],
-      ${column(posted, (o) => o.deliveryId)}::uuid[], ${column(posted, (o) => o.attempt)}::int[],
+    SELECT i.client_id, i.delivery_id,
+      coalesce((SELECT max(a.attempt) FROM webhook_attempts a
+        WHERE a.client_id = i.client_id AND a.delivery_id = i.delivery_id), 0) + 1,
+      i.status_code, i.latency_ms, i.excerpt, i.error
+    FROM unnest(${column(posted, (o) => o.clientId)}::uuid[],
+      ${column(posted, (o) => o.deliveryId)}::uuid[],
       ${column(posted, (o) => result(o).statusCode)}::int[],
       ${column(posted, (o) => result(o).latencyMs)}::int[],
       ${column(posted, (o) => result(o).excerpt)}::text[],
       ${column(posted, (o) => result(o).error)}::text[])
-    ON CONFLICT DO NOTHING`);
+      AS i(client_id, delivery_id, status_code, latency_ms, excerpt, error)`);
 
   await db.execute(sql`
     UPDATE webhook_deliveries d SET status = i.state, attempts = i.attempt,

@@ -1,9 +1,12 @@
 import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import { randomBase62, sha256Hex } from "../secrets.ts";
 
-/** A new endpoint secret; only its SHA-256 is stored. */
+/**
+ * A new endpoint secret; only its SHA-256 is stored. Its prefix differs from the `whsec_`
+ * of the Standard Webhooks key, so nobody hands a library the wrong one of the two.
+ */
 export function generateWebhookSecret(): { secret: string; secretHash: string } {
-  const secret = `whsec_${randomBase62(32)}`;
+  const secret = `tkwh_${randomBase62(32)}`;
   return { secret, secretHash: sha256Hex(secret) };
 }
 
@@ -63,18 +66,22 @@ export interface SignedDelivery {
 }
 
 /**
- * Headers of one attempt. `X-Teekrr-Signature` carries one value, so it uses the newest
- * secret; `webhook-signature` carries one signature per live secret, which lets a
- * receiver holding either secret verify during a rotation.
+ * Headers of one attempt. Both signature headers carry one signature per live secret,
+ * newest first: outside a rotation that is a single value, as the published recipe
+ * expects, and during one a receiver still holding the old secret keeps verifying while
+ * one that already holds the new secret does too.
  */
 export function signatureHeaders(delivery: SignedDelivery): Record<string, string> {
-  const [newest] = delivery.secretHashes;
-  if (!newest) throw new Error("a delivery needs at least one signing secret");
+  if (delivery.secretHashes.length === 0) {
+    throw new Error("a delivery needs at least one signing secret");
+  }
   return {
     "content-type": "application/json",
     "user-agent": "Teekrr-Webhooks/1.0",
     "x-teekrr-event": delivery.event,
-    "x-teekrr-signature": teekrrSignature(newest, delivery.body),
+    "x-teekrr-signature": delivery.secretHashes
+      .map((hash) => teekrrSignature(hash, delivery.body))
+      .join(","),
     "webhook-id": delivery.deliveryId,
     "webhook-timestamp": String(delivery.timestamp),
     "webhook-signature": delivery.secretHashes

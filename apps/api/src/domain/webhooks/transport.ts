@@ -109,9 +109,17 @@ export async function postWebhook(
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
+    // undici's timeouts bound each phase on its own; the whole attempt gets one deadline, so
+    // a slow connect plus slow headers, or a body trickled a byte at a time, cannot hold
+    // the delivery (and the batch it shares) past it.
+    const remainingMs = timeoutMs - elapsed();
+    if (remainingMs <= 0) {
+      response.body.destroy();
+      return timedOut(elapsed(), timeoutMs);
+    }
     let excerpt = "";
     if (hasNoBody(response)) await response.body.dump().catch(() => {});
-    else excerpt = await readExcerpt(response.body);
+    else excerpt = await readExcerpt(response.body, remainingMs);
     const ok = response.statusCode >= 200 && response.statusCode < 300;
     return {
       ok,
@@ -121,15 +129,20 @@ export async function postWebhook(
       error: ok ? null : `HTTP ${response.statusCode}`,
     };
   } catch (error) {
-    const timedOut = timeoutErrors.has((error as Error).name);
+    if (timeoutErrors.has((error as Error).name)) return timedOut(elapsed(), timeoutMs);
     return {
       ok: false,
       statusCode: null,
       latencyMs: elapsed(),
       excerpt: null,
-      error: timedOut ? `No response within ${timeoutMs} ms` : describeError(error),
+      error: describeError(error),
     };
   }
+}
+
+function timedOut(latencyMs: number, timeoutMs: number): PostResult {
+  const error = `No response within ${timeoutMs} ms`;
+  return { ok: false, statusCode: null, latencyMs, excerpt: null, error };
 }
 
 /** Most receivers answer 204 or an empty 200; reading such a body as a stream costs more. */
@@ -137,9 +150,17 @@ function hasNoBody(response: { statusCode: number; headers: Record<string, unkno
   return response.statusCode === 204 || response.headers["content-length"] === "0";
 }
 
-async function readExcerpt(stream: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+/**
+ * Reads the start of the body until it has an excerpt's worth, the body ends, or the
+ * attempt's deadline passes; the status has already decided the outcome.
+ */
+async function readExcerpt(
+  stream: AsyncIterable<Buffer> & { destroy(): void },
+  withinMs: number,
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
+  const deadline = setTimeout(() => stream.destroy(), withinMs);
   try {
     for await (const chunk of stream) {
       chunks.push(chunk);
@@ -149,6 +170,7 @@ async function readExcerpt(stream: AsyncIterable<Buffer> & { destroy(): void }):
   } catch {
     // A receiver that drops the connection mid-body still answered with its status.
   } finally {
+    clearTimeout(deadline);
     stream.destroy();
   }
   return Buffer.concat(chunks).subarray(0, excerptBytes).toString("utf8");

@@ -124,7 +124,8 @@ const webhookHeaders = [
   ["X-Teekrr-Event", "The event name"],
   [
     "X-Teekrr-Signature",
-    "Lowercase hex HMAC-SHA256 of the raw body, keyed with the lowercase hex SHA-256 of the secret",
+    "Lowercase hex HMAC-SHA256 of the raw body, keyed with the lowercase hex SHA-256 of the " +
+      "secret; during a secret rotation, one per live secret, comma-separated, newest first",
   ],
   ["webhook-id", "The delivery's id; the same on every retry, so receivers can de-duplicate"],
   ["webhook-timestamp", "Seconds since the Unix epoch when this attempt was signed"],

@@ -153,8 +153,8 @@ export function registerWebhookRoutes(app: FastifyInstance, platform: Platform):
       summary: "Rotate an endpoint's secret",
       description:
         "Issues a new secret. Until `previousSecretExpiresAt` (default 24 hours) every " +
-        "delivery carries a `webhook-signature` for each secret; " +
-        "`X-Teekrr-Signature` uses the new one.",
+        "delivery is signed with both: `webhook-signature` and `X-Teekrr-Signature` carry " +
+        "one signature per secret, newest first (comma-separated in `X-Teekrr-Signature`).",
       tags,
       scopes,
       params: endpointParams,
