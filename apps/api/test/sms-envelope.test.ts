@@ -286,4 +286,20 @@ describe("other routes", () => {
 
     expectEnvelope(response, 404);
   });
+
+  it("answers a path that is not valid percent-encoding with 400 in the envelope", async () => {
+    const response = await api(platform.url, "GET", "/broadcasts/%ZZ", { key: client.key });
+
+    expectEnvelope(response, 400);
+    expect(fieldsOf(response)).toEqual(["path"]);
+    expect(JSON.stringify(response.body)).not.toContain("%ZZ");
+  });
+
+  it("answers an id longer than any id with 404 in the envelope", async () => {
+    const id = "a".repeat(600);
+    const response = await api(platform.url, "GET", `/broadcasts/${id}`, { key: client.key });
+
+    expectEnvelope(response, 404);
+    expect(JSON.stringify(response.body)).not.toContain(id);
+  });
 });

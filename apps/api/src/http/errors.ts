@@ -35,6 +35,28 @@ export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   return reply.status(error.status).send(body);
 }
 
+/**
+ * Refusals from Fastify's router, which it answers before any hook runs: a path that is not
+ * valid percent-encoding, and a path segment longer than any id the API issues (so nothing
+ * there can be found). Both get the envelope and a `Request-Id` like every other answer.
+ */
+export function answerFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  reply.header("Request-Id", request.id);
+  if (error.code === "FST_ERR_MAX_PARAM_LENGTH") {
+    return reply.status(404).send({ message: "Not found" });
+  }
+  return sendError(
+    reply,
+    new AppError("validation_failed", undefined, [
+      { field: "path", message: "The path is not a valid URL" },
+    ]),
+  );
+}
+
 /** One place where every thrown thing becomes a response; nothing unexpected leaks. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {

@@ -4,7 +4,7 @@ import { createCallbackInbox } from "../jobs/report-ingest.ts";
 import type { Platform } from "../platform.ts";
 import { registerTrpc } from "../trpc/mount.ts";
 import { registerDeveloperSurface } from "./developer-surface.ts";
-import { installErrorHandling } from "./errors.ts";
+import { answerFrameworkError, installErrorHandling } from "./errors.ts";
 import { registerBroadcastRoutes } from "./routes/broadcasts.ts";
 import { registerElfoCallbackRoutes } from "./routes/elfo-callbacks.ts";
 import { registerEmailRoutes } from "./routes/email.ts";
@@ -47,6 +47,7 @@ export async function buildServer(
     bodyLimit: platform.config.BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    frameworkErrors: answerFrameworkError,
   });
 
   app.addHook("onRequest", async (request, reply) => {
