@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "../src/domain/api-keys.ts";
 import { cliActor } from "../src/domain/audit.ts";
 import { verifyLedger } from "../src/domain/ledger-verify.ts";
 import { createKeyword, createTemplate } from "../src/domain/templates.ts";
@@ -131,6 +132,46 @@ describe("refusals of POST /sms", () => {
     );
   });
 
+  it("refuses rows missing a placeholder's value or filling the text past its limit", async () => {
+    const client = await createTestClient(platform.db);
+    const body = (rows: Record<string, string>[]) =>
+      smsBody({
+        recipients: undefined,
+        templateContent: "Hi {name}, {a}{a}{a}",
+        recipientVariables: rows,
+      });
+
+    const missing = await expectRefusal(
+      client,
+      () =>
+        send(
+          client,
+          body([
+            { phone: "0123456789", name: "Aina", a: "x" },
+            { phone: "0123456788", a: "x" },
+          ]),
+        ),
+      400,
+      "Validation failed",
+    );
+    expect(missing.body.errors).toEqual([
+      { field: "recipientVariables.1.name", message: "A value for {name} is required" },
+    ]);
+
+    const long = await expectRefusal(
+      client,
+      () => send(client, body([{ phone: "0123456789", name: "Aina", a: "語".repeat(700) }])),
+      400,
+      "Validation failed",
+    );
+    expect(long.body.errors).toEqual([
+      {
+        field: "recipientVariables.0",
+        message: "The filled-in text is longer than 2000 characters",
+      },
+    ]);
+  });
+
   it("refuses a postpaid broadcast past the cap with the exact amounts", async () => {
     const client = await createTestClient(platform.db, { billing: "postpaid", spendingCap: 100 });
     const first = Array.from({ length: 10 }, (_, i) => `0123400${String(i).padStart(3, "0")}`);
@@ -211,9 +252,16 @@ describe("the send rate limit", () => {
 
   it("keys on the client, not the key", async () => {
     const client = await createTestClient(platform.db);
+    const { key: secondKey } = await createApiKey(platform.db, {
+      clientId: client.clientId,
+      name: "second key",
+      scopes: ["send_sms"],
+    });
+    const sameClient = { ...client, key: secondKey };
     const other = await createTestClient(platform.db);
     for (let i = 0; i < rateLimit; i++) expect((await send(client)).status).toBe(202);
 
+    expect((await send(sameClient)).status).toBe(429);
     expect((await send(other)).status).toBe(202);
     expect((await send(client)).status).toBe(429);
   });

@@ -1,5 +1,7 @@
 /** Malaysian commercial SMS must begin with this marker. */
 export const smsPrefix = "RM0.00 ";
+/** The longest SMS text accepted, as written and once each recipient's values are filled in. */
+export const smsContentMaxLength = 2000;
 
 const gsmBasic =
   "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { smsContentMaxLength } from "../sms.ts";
 import {
   broadcastType,
   campaignName,
@@ -14,7 +15,7 @@ export const sendSmsBody = z
     type: broadcastType,
     scheduledAt,
     templateName: z.string().min(1).max(512).optional(),
-    templateContent: z.string().min(1).max(2000).optional(),
+    templateContent: z.string().min(1).max(smsContentMaxLength).optional(),
     keyword: z.string().trim().min(1).max(10).optional(),
     recipients: z.array(z.string().max(64)).max(maxRecipientsCeiling).optional(),
     recipientVariables: z.array(recipientRow("phone")).max(maxRecipientsCeiling).optional(),

@@ -1,5 +1,13 @@
 import { type Executor, keywords } from "@teekrr/db";
-import { AppError, composeSmsText, fillPlaceholders, segmentSms } from "@teekrr/shared";
+import {
+  AppError,
+  composeSmsText,
+  type FieldError,
+  fillPlaceholders,
+  placeholdersOf,
+  segmentSms,
+  smsContentMaxLength,
+} from "@teekrr/shared";
 import { and, eq } from "drizzle-orm";
 import type { Recipient } from "../recipients.ts";
 import { findTemplateByName } from "../templates.ts";
@@ -54,6 +62,7 @@ export function renderSmsMessages(
     };
   }
 
+  refuseUnfitRows(body, recipients);
   return {
     shared: null,
     messages: recipients.map((recipient) => {
@@ -68,4 +77,36 @@ export function renderSmsMessages(
       };
     }),
   };
+}
+
+/** Enough field errors to fix a file by, without answering one line per bad row of 100,000. */
+const maxRowErrors = 100;
+
+/**
+ * A row must give every placeholder of the text a value, or the recipient would get the
+ * `{name}` as written; and its filled-in text must stay within the length the text itself
+ * may have, or one long value repeated by the placeholders could make one message cost
+ * hundreds of segments.
+ */
+function refuseUnfitRows(body: string, recipients: Recipient[]): void {
+  const names = [...new Set(placeholdersOf(body))];
+  const errors: FieldError[] = [];
+  for (const recipient of recipients) {
+    if (errors.length >= maxRowErrors) break;
+    const missing = names.filter((name) => !Object.hasOwn(recipient.values, name));
+    for (const name of missing) {
+      errors.push({
+        field: `recipientVariables.${recipient.row}.${name}`,
+        message: `A value for {${name}} is required`,
+      });
+    }
+    if (missing.length > 0) continue;
+    if (fillPlaceholders(body, recipient.values).length > smsContentMaxLength) {
+      errors.push({
+        field: `recipientVariables.${recipient.row}`,
+        message: `The filled-in text is longer than ${smsContentMaxLength} characters`,
+      });
+    }
+  }
+  if (errors.length > 0) throw new AppError("validation_failed", undefined, errors);
 }
