@@ -23,7 +23,9 @@ const size = Number(process.env.BENCH_SIZE ?? 100_000);
 const database = await benchDatabase();
 // Reports are off: the scenario ends when every message is accepted (`send`).
 const config = benchConfig({ ROLE: "worker", SIMULATOR_REPORTS: "false" });
-const inFlight = config.SEND_CONCURRENCY * config.SEND_JOBS_PER_WORKER;
+// As many requests in flight as one client's broadcast gets.
+const inFlight =
+  config.SEND_CONCURRENCY * Math.min(config.SEND_JOBS_PER_WORKER, config.SEND_JOBS_PER_CLIENT);
 
 const simulators = await startSimulators(config);
 const simulator = simulators.elfo;

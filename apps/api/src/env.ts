@@ -37,7 +37,11 @@ const configSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(900),
   SEND_CHUNK_SIZE: positiveInt.max(5000).default(1000),
   SEND_CONCURRENCY: positiveInt.default(32),
-  SEND_JOBS_PER_WORKER: positiveInt.default(4),
+  /**
+   * One lane more than a client may hold, so a worker busy with one client's broadcast
+   * still takes another client's first chunk at once.
+   */
+  SEND_JOBS_PER_WORKER: positiveInt.default(5),
   SEND_JOBS_PER_CLIENT: positiveInt.default(4),
   JOB_EXPIRE_SECONDS: positiveInt.default(300),
   JOB_RETRY_LIMIT: z.coerce.number().int().min(0).default(8),

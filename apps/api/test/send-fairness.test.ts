@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api, createTestClient, startTestPlatform, type TestPlatform, waitFor } from "./harness.ts";
+import { messagesOf, smsBody } from "./sms-helpers.ts";
+
+let platform: TestPlatform;
+const chunkSize = 100;
+
+beforeAll(async () => {
+  // A paced gateway account makes each chunk of the large broadcast take seconds, so its
+  // chunks hold every lane they are allowed for the whole of the test.
+  platform = await startTestPlatform({
+    SEND_CHUNK_SIZE: String(chunkSize),
+    ELFO_MESSAGES_PER_SECOND: "100",
+  });
+});
+afterAll(async () => {
+  await platform.close();
+});
+
+function numbers(count: number, prefix: string): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(4, "0")}`);
+}
+
+describe("sending for several clients at once", () => {
+  it("sends a small broadcast while another client's large one is still going out", async () => {
+    const large = await createTestClient(platform.db);
+    const small = await createTestClient(platform.db);
+    const big = await api(platform.url, "POST", "/sms", {
+      key: large.key,
+      body: smsBody({ recipients: numbers(chunkSize * 4, "012345") }),
+    });
+    expect(big.status).toBe(202);
+    await waitFor(async () => {
+      const messages = await messagesOf(platform.db, big.body.data.broadcastUuid);
+      return messages.some((message) => message.status === "send");
+    });
+
+    const one = await api(platform.url, "POST", "/sms", {
+      key: small.key,
+      body: smsBody({ recipients: ["0198765432"] }),
+    });
+    await waitFor(async () => {
+      const [message] = await messagesOf(platform.db, one.body.data.broadcastUuid);
+      return message?.status === "send" || message?.status === "delivered";
+    });
+
+    // Had the small broadcast waited for a lane to come free, the large one would be done.
+    const bigMessages = await messagesOf(platform.db, big.body.data.broadcastUuid);
+    const unsent = bigMessages.filter((message) =>
+      ["pending", "enqueued"].includes(message.status),
+    );
+    expect(unsent.length).toBeGreaterThan(0);
+  });
+});
