@@ -122,6 +122,9 @@ describe("Idempotency-Key on POST /sms", () => {
     expect(again.status).toBe(202);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
+    // The replay counts nothing, and says so in the limit's headers.
+    expect(again.headers.get("ratelimit-remaining")).toBe(first.headers.get("ratelimit-remaining"));
+    expect(again.headers.get("ratelimit-limit")).toBeTruthy();
     expect(await broadcastCount(client.clientId)).toBe(1);
   });
 

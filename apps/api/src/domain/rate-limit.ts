@@ -44,6 +44,17 @@ export async function peekRateLimit(
   clientId: string,
   rule: RateLimitRule,
 ): Promise<RateLimitState> {
+  const state = await readRateLimit(db, clientId, rule);
+  if (state.remaining === 0) throw refusal(state);
+  return state;
+}
+
+/** The client's window as it stands, without refusing anything. */
+export async function readRateLimit(
+  db: Executor,
+  clientId: string,
+  rule: RateLimitRule,
+): Promise<RateLimitState> {
   const window = windowOf(rule);
   const row = await queryOne<{ count: number }>(
     db,
@@ -51,13 +62,11 @@ export async function peekRateLimit(
       WHERE client_id = ${clientId} AND bucket = ${rule.bucket}
         AND window_start = ${window.start.toISOString()}`,
   );
-  const state = {
+  return {
     limit: rule.limit,
     remaining: Math.max(0, rule.limit - (row?.count ?? 0)),
     resetSeconds: window.resetSeconds,
   };
-  if (state.remaining === 0) throw refusal(state);
-  return state;
 }
 
 /**

@@ -42,6 +42,7 @@ export async function withIdempotency(
   reply: FastifyReply,
   clientId: string,
   work: IdempotentWork,
+  beforeReplay: () => Promise<void> = async () => {},
 ): Promise<FastifyReply> {
   const header = request.headers["idempotency-key"];
   if (header === undefined) {
@@ -66,6 +67,7 @@ export async function withIdempotency(
     const claim = await claimIdempotencyKey(db, scope);
     if (claim.kind === "mismatch") throw idempotencyConflict(false);
     if (claim.kind === "replay") {
+      await beforeReplay();
       reply.header("Idempotent-Replayed", "true");
       return reply.status(claim.status).send(claim.body);
     }

@@ -5,6 +5,7 @@ import {
   peekRateLimit,
   type RateLimitRule,
   rateLimitHeaders,
+  readRateLimit,
 } from "../domain/rate-limit.ts";
 import type { Platform } from "../platform.ts";
 
@@ -34,4 +35,18 @@ export async function withSendLimit(
       reply.headers(rateLimitHeaders(await consumeRateLimit(tx, clientId, rule)));
     },
   };
+}
+
+/**
+ * The limit's headers for an answer that counts nothing, such as a replayed response: a
+ * replay is never refused, even when the window is spent, because it creates nothing.
+ */
+export async function describeSendLimit(
+  platform: Platform,
+  reply: FastifyReply,
+  clientId: string,
+  bucket: string,
+): Promise<void> {
+  const state = await readRateLimit(platform.database.db, clientId, sendRule(platform, bucket));
+  reply.headers(rateLimitHeaders(state));
 }

@@ -7,7 +7,7 @@ import type { Platform } from "../platform.ts";
 import { authenticate } from "./authenticate.ts";
 import { idempotencyHeaderDoc, withIdempotency } from "./idempotency.ts";
 import { defineRoute, type RouteDoc } from "./openapi/registry.ts";
-import { withSendLimit } from "./send-limit.ts";
+import { describeSendLimit, withSendLimit } from "./send-limit.ts";
 import { parseInput } from "./validation.ts";
 
 const sendScopes: Record<Channel, ApiScope> = {
@@ -62,17 +62,25 @@ export function defineSendRoute<Body extends z.ZodType>(
 
   defineRoute(app, doc, async (request, reply) => {
     const key = await authenticate(platform, request, [scope]);
-    return await withIdempotency(platform, request, reply, key.clientId, async (commit) => {
-      const limit = await withSendLimit(platform, reply, key.clientId, `send.${route.channel}`);
-      const body = parseInput(route.body, request.body);
+    const bucket = `send.${route.channel}`;
+    return await withIdempotency(
+      platform,
+      request,
+      reply,
+      key.clientId,
+      async (commit) => {
+        const limit = await withSendLimit(platform, reply, key.clientId, bucket);
+        const body = parseInput(route.body, request.body);
 
-      const accepted = await route.create(
-        platform,
-        { clientId: key.clientId, apiKeyId: key.keyId, livemode: !key.test },
-        body,
-        [limit.consume, commit],
-      );
-      return { status: 202, body: { data: accepted } };
-    });
+        const accepted = await route.create(
+          platform,
+          { clientId: key.clientId, apiKeyId: key.keyId, livemode: !key.test },
+          body,
+          [limit.consume, commit],
+        );
+        return { status: 202, body: { data: accepted } };
+      },
+      () => describeSendLimit(platform, reply, key.clientId, bucket),
+    );
   });
 }
