@@ -53,6 +53,29 @@ describe("POST /whatsapp/test", () => {
     expect(await verifyLedger(platform.db, client.clientId)).toEqual([]);
   });
 
+  it("sends once for a repeated Idempotency-Key and replays the first answer", async () => {
+    const client = await createWhatsAppClient(platform.db, platform.config);
+    const send = () =>
+      api(platform.url, "POST", "/whatsapp/test", {
+        key: client.key,
+        body: { templateName: "appointment", to: "60123450001" },
+        headers: { "idempotency-key": "test-send-1" },
+      });
+
+    const first = await send();
+    const again = await send();
+
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.headers.get("ratelimit-remaining")).toBe(first.headers.get("ratelimit-remaining"));
+    const rows = await platform.db.execute(
+      sql`SELECT count(*)::int AS n FROM messages WHERE client_id = ${client.clientId}`,
+    );
+    expect((rows as unknown as { n: number }[])[0]?.n).toBe(1);
+  });
+
   it("answers 422 with Meta's code when Meta refuses, and records the failure", async () => {
     const client = await createWhatsAppClient(platform.db, platform.config);
 

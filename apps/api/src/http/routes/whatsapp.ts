@@ -5,9 +5,10 @@ import { createWhatsAppBroadcast } from "../../domain/whatsapp/create-broadcast.
 import { sendWhatsAppTest } from "../../domain/whatsapp/test-send.ts";
 import type { Platform } from "../../platform.ts";
 import { authenticate } from "../authenticate.ts";
+import { idempotencyHeaderDoc, withIdempotency } from "../idempotency.ts";
 import { defineRoute } from "../openapi/registry.ts";
 import { broadcastAccepted } from "../openapi/responses.ts";
-import { withSendLimit } from "../send-limit.ts";
+import { describeSendLimit, withSendLimit } from "../send-limit.ts";
 import { defineSendRoute } from "../send-route.ts";
 import { parseInput } from "../validation.ts";
 
@@ -46,21 +47,33 @@ export function registerWhatsAppRoutes(app: FastifyInstance, platform: Platform)
       tags: ["WhatsApp"],
       scopes: ["send_whatsapp"],
       body: whatsappTestBody,
+      headers: [idempotencyHeaderDoc],
       success: { status: 200, description: "Meta accepted the message", data: testSent },
-      errors: [400, 401, 403, 404, 415, 422, 429],
+      errors: [400, 401, 403, 404, 409, 415, 422, 429],
     },
     async (request, reply) => {
       const key = await authenticate(platform, request, ["send_whatsapp"]);
-      const limit = await withSendLimit(platform, reply, key.clientId, "whatsapp.test");
-      const body = parseInput(whatsappTestBody, request.body);
-
-      const sent = await sendWhatsAppTest(
+      // The key is kept only once Meta has accepted the message, so a refused test send
+      // can be tried again with the same key.
+      return await withIdempotency(
         platform,
-        { clientId: key.clientId, apiKeyId: key.keyId, livemode: !key.test },
-        body,
-        [limit.consume],
+        request,
+        reply,
+        key.clientId,
+        async () => {
+          const limit = await withSendLimit(platform, reply, key.clientId, "whatsapp.test");
+          const body = parseInput(whatsappTestBody, request.body);
+
+          const sent = await sendWhatsAppTest(
+            platform,
+            { clientId: key.clientId, apiKeyId: key.keyId, livemode: !key.test },
+            body,
+            [limit.consume],
+          );
+          return { status: 200, body: { data: sent } };
+        },
+        () => describeSendLimit(platform, reply, key.clientId, "whatsapp.test"),
       );
-      return reply.status(200).send({ data: sent });
     },
   );
 }
