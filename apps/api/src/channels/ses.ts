@@ -68,7 +68,10 @@ export function formatFromAddress(address: string, displayName: string | null): 
 
 /**
  * SES v1 `SendEmail`, one message per recipient so each gets its own rendering and its own
- * SES message id, which is what bounce and delivery notifications name.
+ * SES message id, which is what bounce and delivery notifications name. A send job still
+ * batches: it sends a whole chunk of recipients, many calls in flight at the account's rate.
+ * Limitation: `SendBulkTemplatedEmail` (50 recipients a call) is not used; it needs each
+ * template stored in SES, and the local SES emulator cannot store v1 templates.
  */
 export function createSesProvider(settings: SesSettings): EmailProvider {
   const client = new SESClient({
