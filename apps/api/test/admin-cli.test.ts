@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
 import { connectDatabase } from "@teekrr/db";
 import { sql } from "drizzle-orm";
@@ -15,6 +16,7 @@ beforeAll(async () => {
 interface CliResult {
   code: number;
   json: any;
+  stdout: string;
   stderr: string;
 }
 
@@ -28,11 +30,16 @@ async function admin(...args: string[]): Promise<CliResult> {
       },
     );
     const last = stdout.trim().split("\n").at(-1) ?? "null";
-    return { code: 0, json: JSON.parse(last), stderr };
+    return { code: 0, json: JSON.parse(last), stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
     const last = failure.stdout.trim().split("\n").at(-1);
-    return { code: failure.code, json: last ? JSON.parse(last) : null, stderr: failure.stderr };
+    return {
+      code: failure.code,
+      json: last ? JSON.parse(last) : null,
+      stdout: failure.stdout,
+      stderr: failure.stderr,
+    };
   }
 }
 
@@ -61,7 +68,15 @@ describe("the admin CLI", () => {
     });
     clientId = created.json.id;
 
-    const topup = await admin("credit:topup", "--client", clientId, "--amount", "5000");
+    const topup = await admin(
+      "credit:topup",
+      "--client",
+      clientId,
+      "--amount",
+      "5000",
+      "--reason",
+      "opening balance",
+    );
     expect(topup.json).toEqual({ clientId, amount: 5000, balance: 5000 });
   });
 
@@ -157,8 +172,8 @@ describe("the admin CLI", () => {
     expect(broken.json.mismatches[0]).toMatchObject({ clientId, field: "credit_balance" });
   });
 
-  it("refuses bad arguments with a clear message and a non-zero exit", async () => {
-    const cases: [string[], RegExp][] = [
+  it("refuses bad arguments with a clear message, a non-zero exit and a JSON error", async () => {
+    await expectRefusals([
       [
         ["client:create", "--name", "X", "--billing", "monthly"],
         /--billing must be prepaid or postpaid/,
@@ -171,13 +186,77 @@ describe("the admin CLI", () => {
         ["key:create", "--client", clientId, "--scopes", "send_sms", "--ips", "300.1.1.1"],
         /Not an IP address/,
       ],
+      [
+        ["key:create", "--client", clientId, "--scopes", "send_sms", "--ip", "10.0.0.0/8"],
+        /unknown flag: --ip \(known: --client, --scopes, --name, --ips, --expires, --test\)/,
+      ],
+      [
+        ["key:create", "--client", clientId, "--scopes", "send_sms", "--expires", "2020-01-01"],
+        /--expires must be in the future/,
+      ],
+      [["key:create", "--client", clientId, "--scopes", "send_sms", "--test", "yes"], /no value/],
+      [["rates:set", "--client", clientId, "--sms", "5", "--sms", "6"], /more than once/],
       [["rates:set", "--client", clientId], /at least one/],
-      [["no:such"], /unknown command/],
-    ];
-    for (const [args, message] of cases) {
-      const result = await admin(...args);
-      expect(result.code, args.join(" ")).not.toBe(0);
-      expect(result.stderr, args.join(" ")).toMatch(message);
-    }
+      [["ledger:verify", "--client", randomUUID()], /no client with id [0-9a-f-]{36}/],
+      [
+        [
+          "user:create",
+          "--email",
+          "bad",
+          "--password",
+          "correct horse battery",
+          "--role",
+          "staff_admin",
+        ],
+        /Invalid email address/,
+      ],
+      [["no:such"], /unknown command: no:such/],
+    ]);
+  });
+
+  it("reports a taken name as a conflict without printing the query", async () => {
+    await expectRefusals([
+      [
+        [
+          "user:create",
+          "--email",
+          "OPS@kedai.my",
+          "--password",
+          "correct horse battery",
+          "--role",
+          "staff_admin",
+        ],
+        /A user with this email already exists/,
+      ],
+      [
+        [
+          "template:create",
+          "--client",
+          clientId,
+          "--channel",
+          "sms",
+          "--name",
+          "promo",
+          "--content",
+          "Hi",
+        ],
+        /sms template named promo exists/,
+      ],
+      [["keyword:create", "--client", clientId, "--keyword", "ALI"], /Keyword ALI exists/],
+    ]);
   });
 });
+
+/** Each command fails with its message on stderr and as `{"error"}` on stdout's last line. */
+async function expectRefusals(cases: [string[], RegExp][]): Promise<void> {
+  for (const [args, message] of cases) {
+    const result = await admin(...args);
+
+    const label = args.join(" ");
+    expect(result.code, label).not.toBe(0);
+    expect(result.stderr, label).toMatch(message);
+    expect(result.json?.error, label).toMatch(message);
+    // A database error's statement and parameters (a password hash, for one) stay unprinted.
+    expect(result.stdout + result.stderr, label).not.toMatch(/Failed query|params:|scrypt/);
+  }
+}

@@ -2,7 +2,7 @@ import { connectDatabase, runMigrations } from "@teekrr/db";
 import { locateDatabase } from "../boot/database.ts";
 import { loadConfig } from "../env.ts";
 import { createLogger } from "../logger.ts";
-import { describeError, type Flags, UsageError } from "./command.ts";
+import { describeError, type Flags, refuseUnknownFlags, UsageError } from "./command.ts";
 import { adminCommands } from "./commands/index.ts";
 
 /**
@@ -18,12 +18,14 @@ function printUsage(): void {
 
 /** `--name value` pairs and bare `--switch` flags; anything else is a usage error. */
 function parseFlags(args: string[]): Flags {
-  const flags: Flags = {};
+  // No prototype, so a flag such as `--__proto__` is an ordinary (unknown) key.
+  const flags: Flags = Object.create(null);
   for (let index = 0; index < args.length; index++) {
     const arg = args[index] as string;
     if (!arg.startsWith("--") || arg.length === 2)
       throw new UsageError(`unexpected argument: ${arg}`);
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (name in flags) throw new UsageError(`--${name} is given more than once`);
     const next = args[index + 1];
     if (inline !== undefined) flags[name] = inline;
     else if (next !== undefined && !next.startsWith("--")) {
@@ -34,21 +36,31 @@ function parseFlags(args: string[]): Flags {
   return flags;
 }
 
+/** Every failure ends with `{"error": ...}` on stdout, as a result ends with its object. */
+function fail(message: string, prefix = ""): void {
+  process.stderr.write(`${prefix}${message}\n`);
+  process.stdout.write(`${JSON.stringify({ error: message })}\n`);
+}
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === "help" || name === "--help") {
+    printUsage();
+    return 0;
+  }
   const command = adminCommands.find((candidate) => candidate.name === name);
   if (!command) {
-    if (name && name !== "help" && name !== "--help")
-      process.stderr.write(`unknown command: ${name}\n`);
     printUsage();
+    fail(name ? `unknown command: ${name}` : "no command given");
     return 2;
   }
 
   let flags: Flags;
   try {
     flags = parseFlags(rest);
+    refuseUnknownFlags(command, flags);
   } catch (error) {
-    process.stderr.write(`${describeError(error)}\n`);
+    fail(describeError(error), `${command.name}: `);
     return 2;
   }
 
@@ -63,9 +75,7 @@ async function main(argv: string[]): Promise<number> {
     const failed = command.name === "ledger:verify" && !(result as { ok: boolean }).ok;
     return failed ? 1 : 0;
   } catch (error) {
-    process.stderr.write(`${command.name}: ${describeError(error)}\n`);
-    if (!(error instanceof UsageError))
-      process.stdout.write(`${JSON.stringify({ error: describeError(error) })}\n`);
+    fail(describeError(error), `${command.name}: `);
     return 1;
   } finally {
     await database.close();

@@ -1,5 +1,6 @@
 import type { Database } from "@teekrr/db";
 import { AppError } from "@teekrr/shared";
+import { DrizzleQueryError } from "drizzle-orm";
 
 export type Flags = Record<string, string | boolean | undefined>;
 
@@ -10,6 +11,7 @@ export interface CommandContext {
 
 export interface AdminCommand {
   name: string;
+  /** Every flag the command reads, as `--name`; the CLI refuses any flag not listed here. */
   usage: string;
   /** Returns the JSON object printed as the command's last line. */
   run(context: CommandContext): Promise<unknown>;
@@ -17,6 +19,28 @@ export interface AdminCommand {
 
 /** A bad argument: the CLI prints it and exits non-zero. */
 export class UsageError extends Error {}
+
+/** The flags a command takes: each `--name` its usage mentions, in order. */
+export function knownFlags(command: AdminCommand): string[] {
+  return [...new Set(command.usage.match(/--[a-z][a-z0-9-]*/g) ?? [])];
+}
+
+/** A mistyped flag would otherwise be dropped silently, e.g. `--ip` leaving a key unrestricted. */
+export function refuseUnknownFlags(command: AdminCommand, flags: Flags): void {
+  const known = knownFlags(command);
+  const unknown = Object.keys(flags)
+    .map((name) => `--${name}`)
+    .filter((flag) => !known.includes(flag));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown flag: ${unknown.join(", ")} (known: ${known.join(", ")})`);
+  }
+}
+
+/** A bare switch such as `--test`; a value given to it is refused rather than read as off. */
+export function switchFlag(flags: Flags, name: string): boolean {
+  if (typeof flags[name] === "string") throw new UsageError(`--${name} takes no value`);
+  return flags[name] === true;
+}
 
 export function requireFlag(flags: Flags, name: string): string {
   const value = flags[name];
@@ -110,6 +134,11 @@ export function describeError(error: unknown): string {
   if (error instanceof AppError) {
     const fields = error.fieldErrors?.map((f) => `${f.field}: ${f.message}`).join("; ");
     return fields ? `${error.message} (${fields})` : error.message;
+  }
+  if (error instanceof DrizzleQueryError) {
+    // Drizzle's message is the statement with its parameters, which can be a password hash
+    // or a credential; the driver's error beneath it says what went wrong without them.
+    return error.cause instanceof Error ? error.cause.message : "database query failed";
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -24,3 +24,12 @@ export function isoTime(value: string | Date | null): string | null {
   const iso = value.replace(" ", "T").replace(/([+-]\d{2})$/, "$1:00");
   return new Date(iso).toISOString();
 }
+
+/**
+ * Whether `error` is Postgres's unique violation (23505). Drizzle wraps the driver's error
+ * in its own, with the original as `cause`, so both are looked at.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } | null };
+  return code === "23505" || cause?.code === "23505";
+}

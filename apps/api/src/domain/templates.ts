@@ -2,6 +2,7 @@ import { type Executor, keywords, templates } from "@teekrr/db";
 import { AppError, type Channel } from "@teekrr/shared";
 import { and, eq } from "drizzle-orm";
 import { type Actor, recordAudit } from "./audit.ts";
+import { isUniqueViolation } from "./sql.ts";
 
 export interface NewTemplate {
   clientId: string;
@@ -30,12 +31,6 @@ export async function findTemplateByName(
       ),
     );
   return template;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (
-    typeof error === "object" && error !== null && (error as { code?: string }).code === "23505"
-  );
 }
 
 export async function createTemplate(db: Executor, actor: Actor, input: NewTemplate) {

@@ -1,7 +1,9 @@
 import { type Executor, userRoles, users } from "@teekrr/db";
 import { AppError } from "@teekrr/shared";
 import { type Actor, recordAudit } from "./audit.ts";
+import { normaliseEmail } from "./recipients.ts";
 import { hashPassword } from "./secrets.ts";
+import { isUniqueViolation } from "./sql.ts";
 
 export type UserRole = (typeof userRoles)[number];
 
@@ -10,6 +12,12 @@ export async function createUser(
   actor: Actor,
   input: { email: string; password: string; role: UserRole; clientId?: string | null },
 ) {
+  const email = normaliseEmail(input.email);
+  if (!email) {
+    throw new AppError("validation_failed", undefined, [
+      { field: "email", message: "Invalid email address" },
+    ]);
+  }
   const staff = input.role.startsWith("staff_");
   if (!userRoles.includes(input.role)) {
     throw new AppError("validation_failed", undefined, [
@@ -29,16 +37,12 @@ export async function createUser(
       { field: "password", message: "A password has at least 10 characters" },
     ]);
   }
-  const [user] = await db
-    .insert(users)
-    .values({
-      email: input.email.trim().toLowerCase(),
-      passwordHash: await hashPassword(input.password),
-      role: input.role,
-      clientId: input.clientId ?? null,
-    })
-    .returning({ id: users.id, email: users.email, role: users.role, clientId: users.clientId });
-  if (!user) throw new Error("user insert returned nothing");
+  const user = await insertUser(db, {
+    email,
+    passwordHash: await hashPassword(input.password),
+    role: input.role,
+    clientId: input.clientId ?? null,
+  });
   await recordAudit(db, actor, {
     clientId: user.clientId,
     action: "user.create",
@@ -47,4 +51,22 @@ export async function createUser(
     after: user,
   });
   return user;
+}
+
+async function insertUser(db: Executor, values: typeof users.$inferInsert) {
+  try {
+    const [user] = await db
+      .insert(users)
+      .values(values)
+      .returning({ id: users.id, email: users.email, role: users.role, clientId: users.clientId });
+    if (!user) throw new Error("user insert returned nothing");
+    return user;
+  } catch (error) {
+    // Addresses are unique whatever their case. The driver's error is not passed on: its
+    // query parameters include the password hash.
+    if (isUniqueViolation(error)) {
+      throw new AppError("conflict", "A user with this email already exists");
+    }
+    throw error;
+  }
 }

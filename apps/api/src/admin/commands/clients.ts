@@ -1,4 +1,6 @@
+import { clients } from "@teekrr/db";
 import { type Channel, channels } from "@teekrr/shared";
+import { eq } from "drizzle-orm";
 import { cliActor } from "../../domain/audit.ts";
 import { createClient, setRates } from "../../domain/clients.ts";
 import { topUpCredit } from "../../domain/ledger.ts";
@@ -42,7 +44,7 @@ export const clientCreate: AdminCommand = {
 
 export const creditTopup: AdminCommand = {
   name: "credit:topup",
-  usage: "--client ID --amount SEN",
+  usage: "--client ID --amount SEN [--reason TEXT]",
   run: async ({ db, flags }) => {
     const clientId = uuidFlag(flags, "client");
     const amount = senFlag(flags, "amount", true);
@@ -85,6 +87,14 @@ export const ledgerVerify: AdminCommand = {
   usage: "[--client ID]",
   run: async ({ db, flags }) => {
     const clientId = flags.client === undefined ? undefined : uuidFlag(flags, "client");
+    // An unknown id would match no rows and so report the books as balanced.
+    if (clientId) {
+      const [client] = await db
+        .select({ id: clients.id })
+        .from(clients)
+        .where(eq(clients.id, clientId));
+      if (!client) throw new UsageError(`no client with id ${clientId}`);
+    }
     const mismatches = await verifyLedger(db, clientId);
     return { ok: mismatches.length === 0, mismatches };
   },

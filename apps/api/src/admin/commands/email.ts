@@ -7,6 +7,7 @@ import {
   createdTemplate,
   optionalFlag,
   requireFlag,
+  switchFlag,
   templateStatusFlag,
   UsageError,
   uuidFlag,
@@ -39,7 +40,7 @@ export const emailIdentity: AdminCommand = {
       displayName: optionalFlag(flags, "name") ?? null,
       // Staff register an identity once SES has verified it; `--unverified` records one
       // still waiting, which broadcasts do not use.
-      verified: flags.unverified !== true,
+      verified: !switchFlag(flags, "unverified"),
     });
     return {
       clientId: sender.clientId,

@@ -11,6 +11,7 @@ import {
   listFlag,
   optionalFlag,
   requireFlag,
+  switchFlag,
   UsageError,
   uuidFlag,
 } from "../command.ts";
@@ -30,6 +31,7 @@ function expiryFrom(value: string | undefined): Date | null {
   if (Number.isNaN(time) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
     throw new UsageError("--expires must be an ISO 8601 date or time");
   }
+  if (time <= Date.now()) throw new UsageError("--expires must be in the future");
   return new Date(time);
 }
 
@@ -44,7 +46,7 @@ export const keyCreate: AdminCommand = {
       scopes: scopesFrom(listFlag(flags, "scopes")),
       ipAllowlist: listFlag(flags, "ips") ?? [],
       expiresAt: expiryFrom(optionalFlag(flags, "expires")),
-      test: flags.test === true,
+      test: switchFlag(flags, "test"),
     });
     await recordAudit(db, cliActor, {
       clientId,

@@ -12,6 +12,7 @@ import {
   createdTemplate,
   givenFlags,
   requireFlag,
+  switchFlag,
   templateStatusFlag,
   UsageError,
   uuidFlag,
@@ -32,8 +33,8 @@ export const whatsappConfigure: AdminCommand = {
         appSecret: "app-secret",
         verifyToken: "verify-token",
       }),
-      usePlatformDefault: flags["use-platform-default"] === true,
-      active: flags.inactive !== true,
+      usePlatformDefault: switchFlag(flags, "use-platform-default"),
+      active: !switchFlag(flags, "inactive"),
     });
     return view;
   },

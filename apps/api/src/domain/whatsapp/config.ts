@@ -3,6 +3,7 @@ import { AppError } from "@teekrr/shared";
 import { eq } from "drizzle-orm";
 import { type Actor, recordAudit } from "../audit.ts";
 import type { SecretBox } from "../encryption.ts";
+import { isUniqueViolation } from "../sql.ts";
 
 export interface WhatsAppConfigInput {
   clientId: string;
@@ -113,7 +114,7 @@ export async function configureWhatsApp(
       })
       .returning();
   } catch (error) {
-    if ((error as { code?: string }).code === "23505") {
+    if (isUniqueViolation(error)) {
       throw new AppError("conflict", "This phone number id belongs to another client");
     }
     throw error;
