@@ -37,6 +37,27 @@ describe("the inbox writer", () => {
     );
   });
 
+  it("stores a notification id once, whoever writes the copies and whenever", async () => {
+    const first = createInboxWriter(database.db);
+    const second = createInboxWriter(database.db);
+    const copy = (store: typeof first, id: string) =>
+      store("elfo", { sms_id: id, status: "DELIVERED" }, `notification-${id}`);
+
+    const results = await Promise.allSettled([
+      ...["once-a", "once-a", "once-b"].map((id) => copy(first, id)),
+      ...["once-a", "once-b", "once-b"].map((id) => copy(second, id)),
+      first("elfo", { sms_id: "once-plain", status: "DELIVERED" }),
+    ]);
+    await copy(first, "once-a");
+
+    expect(results.every((result) => result.status === "fulfilled")).toBe(true);
+    expect((await storedIds()).filter((id) => id.startsWith("once-")).sort()).toEqual([
+      "once-a",
+      "once-b",
+      "once-plain",
+    ]);
+  });
+
   it("refuses only the callback Postgres cannot store, not the others in its batch", async () => {
     const store = createInboxWriter(database.db);
     const good = Array.from({ length: 20 }, (_, index) => `mixed-${index}`);

@@ -1,8 +1,21 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliActor } from "../src/domain/audit.ts";
+import { createSecretBox } from "../src/domain/encryption.ts";
 import { verifyLedger } from "../src/domain/ledger-verify.ts";
-import { api, startTestPlatform, type TestPlatform, waitFor } from "./harness.ts";
+import { configureWhatsApp } from "../src/domain/whatsapp/config.ts";
+import { appSecretsFor } from "../src/domain/whatsapp/sender.ts";
+import { configFor } from "../src/env.ts";
+import {
+  api,
+  createTestClient,
+  startTestPlatform,
+  type TestPlatform,
+  testSettings,
+  waitFor,
+} from "./harness.ts";
 import { historyOf, type MessageRow, messagesOf, waitForStatuses } from "./message-helpers.ts";
+import { type Receiver, startReceiver } from "./webhook-receiver.ts";
 import {
   createWhatsAppClient,
   metaStatus,
@@ -16,11 +29,17 @@ const platformVerifyToken = "platform-verify-token";
 let platform: TestPlatform;
 let client: WhatsAppClient;
 let other: WhatsAppClient;
+let receiver: Receiver;
 /** Messages Meta accepted but reports nothing about, so each test reports by hand. */
 let quiet: MessageRow[];
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ WHATSAPP_VERIFY_TOKEN: platformVerifyToken });
+  platform = await startTestPlatform({
+    WHATSAPP_VERIFY_TOKEN: platformVerifyToken,
+    WEBHOOK_ALLOW_HTTP: "true",
+    WEBHOOK_ALLOW_LOOPBACK: "true",
+  });
+  receiver = await startReceiver();
   client = await createWhatsAppClient(platform.db, platform.config);
   other = await createWhatsAppClient(platform.db, platform.config);
   const response = await api(platform.url, "POST", "/whatsapp", {
@@ -39,6 +58,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await platform.close();
+  await receiver.close();
 });
 
 function post(body: string, headers: Record<string, string>) {
@@ -214,9 +234,14 @@ describe("status reports from Meta", () => {
     expect(await verifyLedger(platform.db)).toEqual([]);
   });
 
-  it("keeps a message read when delivered arrives after read", async () => {
+  it("records delivered with read, announces both, and keeps read when delivered is late", async () => {
     const target = message(4);
     const wamid = target.provider_message_id as string;
+    const endpoint = await api(platform.url, "POST", "/webhook-endpoints", {
+      key: client.key,
+      body: { url: receiver.url, events: ["delivered", "read"] },
+    });
+    expect(endpoint.status).toBe(201);
 
     await postSigned(
       metaWebhook([
@@ -245,7 +270,19 @@ describe("status reports from Meta", () => {
       (r) => r.id === target.id,
     );
     expect(row?.status).toBe("read");
-    expect(await historyOf(platform.db, target.id)).toEqual(["enqueued", "sent", "read"]);
+    expect(await historyOf(platform.db, target.id)).toEqual([
+      "enqueued",
+      "sent",
+      "delivered",
+      "read",
+    ]);
+    const times = (await platform.db.execute(sql`SELECT DISTINCT occurred_at FROM message_events
+      WHERE message_id = ${target.id} AND status IN ('delivered', 'read')`)) as unknown[];
+    expect(times).toHaveLength(1);
+    const queued = (await platform.db.execute(sql`SELECT event FROM webhook_deliveries
+      WHERE message_id = ${target.id} ORDER BY event`)) as unknown as { event: string }[];
+    expect(queued.map((delivery) => delivery.event)).toEqual(["delivered", "read"]);
+    await waitFor(async () => receiver.forMessage(target.id).length === 2);
   });
 
   it("changes state once for a callback sent three times, never for a replay", async () => {
@@ -308,6 +345,90 @@ describe("status reports from Meta", () => {
 
     expect(response.status).toBe(400);
     expect(await storedCallbacks()).toBe(before);
+  });
+});
+
+describe("statuses about another client's messages", () => {
+  /** A message of `client` that Meta accepted and reports nothing about. */
+  async function quietMessage(recipient: string): Promise<MessageRow> {
+    const response = await api(platform.url, "POST", "/whatsapp", {
+      key: client.key,
+      body: whatsappBody({ recipients: [recipient] }),
+    });
+    const [row] = await waitForStatuses(platform.db, response.body.data.broadcastUuid, {
+      [`+${recipient}`]: "sent",
+    });
+    return row as MessageRow;
+  }
+
+  function failedStatus(target: MessageRow) {
+    return metaStatus(target.provider_message_id as string, "failed", target.recipient, {
+      errors: [{ code: 131026, title: "Message undeliverable", message: "Message undeliverable" }],
+    });
+  }
+
+  it("ignores a status signed for another client's number naming this client's message", async () => {
+    const target = await quietMessage("60193458887");
+    const forged = metaWebhook([
+      [{ phoneNumberId: other.phoneNumberId, statuses: [failedStatus(target)] }],
+    ]);
+
+    const response = await postSigned(forged, other.appSecret);
+
+    expect(response.status).toBe(200);
+    await drained();
+    const [row] = await messagesOf(platform.db, await broadcastOf(target.id));
+    expect(row).toMatchObject({ status: "sent", error_code: null, billing_state: "settled" });
+    expect(await historyOf(platform.db, target.id)).toEqual(["enqueued", "sent"]);
+  });
+
+  it("refuses a payload naming this client's number beside the signer's own", async () => {
+    const target = await quietMessage("60133458887");
+    const before = await storedCallbacks();
+    const forged = metaWebhook([
+      [
+        { phoneNumberId: other.phoneNumberId, statuses: [] },
+        { phoneNumberId: client.phoneNumberId, statuses: [failedStatus(target)] },
+      ],
+    ]);
+
+    const response = await postSigned(forged, other.appSecret);
+
+    expect(response.status).toBe(403);
+    expect(response.body).toEqual({ message: "Invalid webhook signature" });
+    expect(await storedCallbacks()).toBe(before);
+    expect(await historyOf(platform.db, target.id)).toEqual(["enqueued", "sent"]);
+  });
+
+  it("lets the platform's secret speak for its shared number and numbers without a secret", async () => {
+    const config = configFor({
+      ...testSettings,
+      WHATSAPP_DEFAULT_PHONE_NUMBER_ID: "601111111111",
+      WHATSAPP_DEFAULT_ACCESS_TOKEN: "platform-token",
+      WHATSAPP_DEFAULT_APP_SECRET: "platform-app-secret",
+    });
+    const box = createSecretBox(config.ENCRYPTION_KEY);
+    const bare = await createTestClient(platform.db, { channels: ["whatsapp"] });
+    await configureWhatsApp(platform.db, box, cliActor, {
+      clientId: bare.clientId,
+      phoneNumberId: "602222222222",
+      accessToken: "EAAG-token-without-app-secret",
+    });
+
+    const secrets = await appSecretsFor(platform.db, config, box, [
+      client.phoneNumberId,
+      "602222222222",
+    ]);
+
+    const speaksFor = (secret: string) =>
+      secrets.find((entry) => entry.secret === secret)?.phoneNumberIds;
+    expect(speaksFor(config.SIMULATOR_SECRET)).toBeNull();
+    expect([...(speaksFor("platform-app-secret") ?? [])].sort()).toEqual([
+      "601111111111",
+      "602222222222",
+    ]);
+    expect([...(speaksFor(client.appSecret) ?? [])]).toEqual([client.phoneNumberId]);
+    expect(secrets).toHaveLength(3);
   });
 });
 

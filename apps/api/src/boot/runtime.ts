@@ -6,7 +6,12 @@ import { buildServer } from "../http/server.ts";
 import { startWorkers } from "../jobs/workers.ts";
 import type { Logger } from "../logger.ts";
 import { closePlatform, openPlatform, type Platform } from "../platform.ts";
-import { callbackBase, type Simulators, startSimulators } from "../simulators/start.ts";
+import {
+  callbackBase,
+  type Simulators,
+  startApiGraphSimulator,
+  startSimulators,
+} from "../simulators/start.ts";
 
 export interface Runtime {
   platform: Platform;
@@ -19,7 +24,8 @@ export interface Runtime {
 
 /**
  * Starts this process's share of the platform for its role: the API, the workers, or
- * both, plus the provider simulators wherever messages are sent.
+ * both, plus the provider simulators wherever messages are sent. An API process without
+ * workers sends only WhatsApp test messages, so it runs only a Graph simulator.
  */
 export async function startRuntime(
   config: Config,
@@ -29,11 +35,12 @@ export async function startRuntime(
   const serves = config.ROLE !== "worker";
   const works = config.ROLE !== "api";
   const simulators = works && config.SIMULATORS ? await startSimulators(config) : null;
+  const apiGraph = !works && config.SIMULATORS ? await startApiGraphSimulator(config) : null;
   const platform = await openPlatform(
     config,
     logger,
     databaseUrl,
-    createProviders(config, simulators),
+    createProviders(config, simulators ?? (apiGraph ? { graph: apiGraph } : null)),
   );
 
   let app: FastifyInstance | null = null;
@@ -48,7 +55,7 @@ export async function startRuntime(
   simulators?.elfo.setCallbackUrl(
     `${config.PUBLIC_URL ?? url ?? callbackBase(config)}/callbacks/elfo`,
   );
-  simulators?.graph.setCallbackUrl(
+  (simulators?.graph ?? apiGraph)?.setCallbackUrl(
     `${config.PUBLIC_URL ?? url ?? callbackBase(config)}/callbacks/meta`,
   );
   simulators?.sns.setCallbackUrl(
@@ -69,6 +76,7 @@ export async function startRuntime(
       await app?.close();
       await closePlatform(platform);
       await simulators?.close();
+      await apiGraph?.close();
     },
   };
 }

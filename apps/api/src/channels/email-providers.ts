@@ -1,5 +1,7 @@
+import { X509Certificate } from "node:crypto";
 import type { Config } from "../env.ts";
-import type { Simulators } from "../simulators/start.ts";
+import { snsSimulatorCertificatePem } from "../simulators/sns-certificate.ts";
+import type { RunningSimulators } from "../simulators/start.ts";
 import type { EmailProvider } from "./email-provider.ts";
 import { transientFailure } from "./send-result.ts";
 import { createSesProvider } from "./ses.ts";
@@ -37,19 +39,46 @@ function isLoopbackHost(host: string): boolean {
   return name === "localhost" || name.startsWith("127.") || name === "::1";
 }
 
-export function snsTrustFor(config: Config, simulators: Simulators | null): SnsTrust {
+/** Live mail goes to SES when an endpoint or credentials are configured. */
+function isSesConfigured(config: Config): boolean {
+  return Boolean(config.SES_ENDPOINT || config.AWS_ACCESS_KEY_ID);
+}
+
+/**
+ * Whose SNS messages this deployment believes, derived from configuration alone so that
+ * every process, whatever its role, decides alike. The simulator's key is public, so what
+ * it signs may change live messages only where live mail goes to the emulator as well.
+ */
+export function snsTrustFor(config: Config, simulators: RunningSimulators | null = null): SnsTrust {
   const extraHosts = list(config.SNS_TRUSTED_CERT_HOSTS).map((host) => host.toLowerCase());
   const httpHosts = config.SNS_ALLOW_LOOPBACK_HTTP ? extraHosts.filter(isLoopbackHost) : [];
-  // The simulator this process started signs with a key it holds itself, so its own
-  // loopback address is believed without a setting.
-  if (simulators) httpHosts.push(simulators.sns.certHost);
-  const topicArns = list(config.SNS_TOPIC_ARNS);
-  if (config.SIMULATORS) topicArns.push(simulatorTopicArn);
+  // Only a simulator of this very process is visited to confirm a subscription: another
+  // process's port is not known here, and any loopback port would invite forged requests.
+  if (simulators?.sns) httpHosts.push(simulators.sns.certHost);
   return {
-    topicArns: new Set(topicArns),
+    topicArns: new Set(list(config.SNS_TOPIC_ARNS)),
     httpsHosts: new Set([`sns.${config.SES_REGION}.amazonaws.com`, ...extraHosts]),
     httpHosts: new Set(httpHosts),
+    simulator: config.SIMULATORS
+      ? {
+          topicArn: simulatorTopicArn,
+          hostname: config.SIMULATOR_HOST,
+          certificate: new X509Certificate(snsSimulatorCertificatePem),
+          speaksForLive: !isSesConfigured(config),
+        }
+      : null,
   };
+}
+
+/**
+ * Whether a stored SNS notification may change live messages, not only sandbox ones. It is
+ * decided again when the notification is applied, from its topic: the simulator's topic is
+ * believed only with the simulator's certificate, and nothing else signs on it.
+ */
+export function speaksForLiveMessages(payload: unknown, trust: SnsTrust): boolean {
+  const topic = (payload as { TopicArn?: unknown } | null)?.TopicArn;
+  if (topic !== simulatorTopicArn) return true;
+  return trust.simulator?.speaksForLive ?? false;
 }
 
 /**
@@ -58,9 +87,9 @@ export function snsTrustFor(config: Config, simulators: Simulators | null): SnsT
  */
 export function createEmailProviders(
   config: Config,
-  simulators: Simulators | null,
+  simulators: RunningSimulators | null,
 ): EmailProviders {
-  const sandbox = simulators
+  const sandbox = simulators?.ses
     ? createSesProvider({
         endpoint: simulators.ses.url,
         region: config.SES_REGION,
@@ -68,7 +97,7 @@ export function createEmailProviders(
         timeoutMs: config.SES_TIMEOUT_MS,
       })
     : unavailableEmail;
-  const configured = Boolean(config.SES_ENDPOINT || config.AWS_ACCESS_KEY_ID);
+  const configured = isSesConfigured(config);
   const credentials =
     config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
       ? { accessKeyId: config.AWS_ACCESS_KEY_ID, secretAccessKey: config.AWS_SECRET_ACCESS_KEY }

@@ -63,7 +63,9 @@ export function metaPhoneNumberIds(payload: unknown): string[] {
 
 /**
  * Every status in a Meta webhook, across batched entries and changes. Statuses Meta adds
- * later (such as `deleted` or `warning`) and malformed items are skipped, not fatal.
+ * later (such as `deleted` or `warning`) and malformed items are skipped, not fatal. Each
+ * applies only to a message sent from the number its change names; a change that names
+ * none speaks for no message.
  */
 export function parseMetaStatuses(payload: unknown): StatusReport[] {
   const parsed = metaWebhook.safeParse(payload);
@@ -71,6 +73,8 @@ export function parseMetaStatuses(payload: unknown): StatusReport[] {
   const reports: StatusReport[] = [];
   for (const entry of parsed.data.entry) {
     for (const change of entry.changes) {
+      const senderPhoneNumberId = change.value?.metadata?.phone_number_id;
+      if (!senderPhoneNumberId) continue;
       for (const raw of change.value?.statuses ?? []) {
         const item = metaStatus.safeParse(raw);
         if (!item.success) continue;
@@ -81,6 +85,7 @@ export function parseMetaStatuses(payload: unknown): StatusReport[] {
           channel: "whatsapp",
           providerMessageId: item.data.id,
           status,
+          senderPhoneNumberId,
           ...(status === "failed"
             ? {
                 errorCode: String(error?.code ?? "failed"),

@@ -1,6 +1,6 @@
 import type { Config } from "../env.ts";
 import type { Providers } from "../platform.ts";
-import type { Simulators } from "../simulators/start.ts";
+import type { RunningSimulators } from "../simulators/start.ts";
 import { createElfoProvider } from "./elfo.ts";
 import { createEmailProviders } from "./email-providers.ts";
 import { transientFailure } from "./send-result.ts";
@@ -16,8 +16,8 @@ const unavailableSms: SmsProvider = {
  * Live traffic uses the configured gateways, or the simulators when none is configured
  * (the embedded default). Sandbox traffic always uses the simulators.
  */
-export function createProviders(config: Config, simulators: Simulators | null): Providers {
-  const sandbox = simulators
+export function createProviders(config: Config, simulators: RunningSimulators | null): Providers {
+  const sandbox = simulators?.elfo
     ? createElfoProvider({
         baseUrl: simulators.elfo.url,
         apiKey: config.SIMULATOR_SECRET,

@@ -2,6 +2,7 @@ import { sign, verify, X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
 import { request } from "undici";
 import { z } from "zod";
+import { snsSimulatorCertificatePem } from "../simulators/sns-certificate.ts";
 
 /** An SNS message as posted to an HTTP subscriber. */
 export const snsEnvelope = z.looseObject({
@@ -61,6 +62,34 @@ export interface SnsTrust {
   httpsHosts: ReadonlySet<string>;
   /** Loopback hosts trusted over plain http: the local simulator, or hosts a setting allows. */
   httpHosts: ReadonlySet<string>;
+  /** The SNS simulator, when this deployment runs the simulators. */
+  simulator: SnsSimulatorTrust | null;
+}
+
+/**
+ * The simulator signs on its own topic with a key anyone can read in the repository. Its
+ * certificate ships with the code, so it is checked against that copy instead of fetched:
+ * any process can verify what a simulator in another process signed.
+ */
+export interface SnsSimulatorTrust {
+  topicArn: string;
+  /** The host its certificate URLs name; each simulator listens on a port of its own. */
+  hostname: string;
+  certificate: X509Certificate;
+  /** Whether what it signs may change live messages, not only sandbox ones. */
+  speaksForLive: boolean;
+}
+
+/** A certificate URL of the simulator: plain http on its host, any port. */
+function isSimulatorCertificateUrl(text: string, hostname: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password || url.protocol !== "http:") return false;
+  return url.hostname.replace(/^\[|\]$/g, "").toLowerCase() === hostname.toLowerCase();
 }
 
 function isLoopback(hostname: string): boolean {
@@ -96,6 +125,8 @@ export type SnsVerdict =
 export interface SnsVerifier {
   verify(body: unknown): Promise<SnsVerdict>;
 }
+
+const simulatorFingerprint = new X509Certificate(snsSimulatorCertificatePem).fingerprint256;
 
 /** Certificates are fetched once per URL and kept for a day; SNS rotates them rarely. */
 const certificateLifetimeMs = 24 * 3600_000;
@@ -148,17 +179,26 @@ export function createSnsVerifier(trust: SnsTrust, timeoutMs = 5_000): SnsVerifi
       const parsed = snsEnvelope.safeParse(body);
       if (!parsed.success) return { ok: false, reason: "malformed" };
       const message = parsed.data;
-      if (!trust.topicArns.has(message.TopicArn)) return { ok: false, reason: "topic" };
-      if (!isTrustedSnsUrl(message.SigningCertURL, trust)) {
-        return { ok: false, reason: "certificate_host" };
+      const simulator = trust.simulator;
+      const simulated = simulator !== null && message.TopicArn === simulator.topicArn;
+      if (!simulated && !trust.topicArns.has(message.TopicArn)) {
+        return { ok: false, reason: "topic" };
       }
+      const trustedUrl = simulated
+        ? isSimulatorCertificateUrl(message.SigningCertURL, simulator.hostname)
+        : isTrustedSnsUrl(message.SigningCertURL, trust);
+      if (!trustedUrl) return { ok: false, reason: "certificate_host" };
 
-      const certificate = await certificateFor(message.SigningCertURL);
+      const certificate = simulated
+        ? simulator.certificate
+        : await certificateFor(message.SigningCertURL);
       const now = Date.now();
       if (
         !certificate ||
         Date.parse(certificate.validFrom) > now ||
-        Date.parse(certificate.validTo) < now
+        Date.parse(certificate.validTo) < now ||
+        // Its key is public: on any topic but the simulator's it would vouch for anyone.
+        (!simulated && certificate.fingerprint256 === simulatorFingerprint)
       ) {
         return { ok: false, reason: "certificate" };
       }

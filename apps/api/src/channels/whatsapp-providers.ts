@@ -1,5 +1,5 @@
 import type { Config } from "../env.ts";
-import type { Simulators } from "../simulators/start.ts";
+import type { RunningSimulators } from "../simulators/start.ts";
 import { createMetaCloudProvider } from "./meta-cloud.ts";
 import { transientFailure } from "./send-result.ts";
 import type { WhatsAppProvider } from "./whatsapp-provider.ts";
@@ -16,10 +16,9 @@ const unavailableWhatsApp: WhatsAppProvider = {
  */
 export function createWhatsAppProviders(
   config: Config,
-  simulators: Simulators | null,
+  simulators: RunningSimulators | null,
 ): { live: WhatsAppProvider; sandbox: WhatsAppProvider } {
-  // Limitation: an `api`-only process runs no simulator, so its sandbox test sends fail.
-  const sandbox = simulators
+  const sandbox = simulators?.graph
     ? createMetaCloudProvider({
         baseUrl: simulators.graph.url,
         version: config.GRAPH_API_VERSION,

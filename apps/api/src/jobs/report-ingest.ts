@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { parseElfoReport } from "../channels/elfo-reports.ts";
+import { speaksForLiveMessages } from "../channels/email-providers.ts";
 import { parseMetaStatuses } from "../channels/meta-statuses.ts";
 import { parseSesNotification } from "../channels/ses-notifications.ts";
 import { applySesFeedback } from "../domain/email/feedback.ts";
@@ -46,11 +47,25 @@ export async function drainInbox(platform: Platform): Promise<number> {
       );
       if (rows.length === 0) return 0;
 
-      const reportsByRow = rows.map((row) => reportParsers[row.provider](row.payload));
+      const trust = platform.providers.email.notifications;
+      const sandboxOnly = new Set(
+        rows.filter((row) => row.provider === "ses" && !speaksForLiveMessages(row.payload, trust)),
+      );
+      const reportsByRow = rows.map((row) => {
+        const reports = reportParsers[row.provider](row.payload);
+        if (!sandboxOnly.has(row)) return reports;
+        return reports.map((report) => ({ ...report, sandboxOnly: true }));
+      });
       const result = await applyStatusReports(tx, reportsByRow.flat());
+      const ses = rows.filter((row) => row.provider === "ses");
       await applySesFeedback(
         tx,
-        rows.filter((row) => row.provider === "ses").map((row) => row.payload),
+        ses.filter((row) => !sandboxOnly.has(row)).map((row) => row.payload),
+      );
+      await applySesFeedback(
+        tx,
+        ses.filter((row) => sandboxOnly.has(row)).map((row) => row.payload),
+        { sandboxOnly: true },
       );
       const unknownIds = new Set(
         result.unknown.map((report) => `${report.channel}:${report.providerMessageId}`),
@@ -112,8 +127,8 @@ async function wakeWhenNextDue(platform: Platform): Promise<void> {
 export function createCallbackInbox(platform: Platform): StoreCallback {
   const write = createInboxWriter(platform.database.db);
   const wake = createInboxNotifier(platform);
-  return async (provider, payload) => {
-    await write(provider, payload);
+  return async (provider, payload, notificationId) => {
+    await write(provider, payload, notificationId);
     wake();
   };
 }

@@ -5,6 +5,7 @@ import { Agent, request } from "undici";
 import { type SnsEnvelope, signSnsMessage } from "../channels/sns-signature.ts";
 import { closeServer, listenJson } from "./http-json.ts";
 import { bareAddress, mailboxOf, type StoredEmail, sesEvents } from "./ses-events.ts";
+import { snsSimulatorCertificatePem } from "./sns-certificate.ts";
 
 /**
  * What happens to a message, chosen by the recipient's local part (before any `+tag`), so
@@ -19,11 +20,7 @@ export const sesTestMailboxes = {
   noReport: "noreport",
 } as const;
 
-/** Test-only key pair; see certs/README.md. */
-const certificatePem = readFileSync(
-  new URL("./certs/sns-simulator.test-only.cert.pem", import.meta.url),
-  "utf8",
-);
+/** Test-only key; see certs/README.md. */
 const privateKeyPem = readFileSync(
   new URL("./certs/sns-simulator.test-only.key.pem", import.meta.url),
   "utf8",
@@ -83,7 +80,7 @@ export async function startSnsSimulator(options: SnsSimulatorOptions): Promise<S
       const target = new URL(req.url ?? "/", "http://simulator");
       if (req.method === "GET" && target.pathname === "/SimpleNotificationService-test.pem") {
         res.writeHead(200, { "content-type": "application/x-pem-file" });
-        res.end(certificatePem);
+        res.end(snsSimulatorCertificatePem);
         return;
       }
       const action = target.searchParams.get("Action");

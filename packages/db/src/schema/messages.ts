@@ -85,6 +85,11 @@ export const inboundCallbacks = pgTable(
     id: id(),
     provider: text("provider").notNull(),
     payload: jsonb("payload").notNull(),
+    /**
+     * The provider's own id for the notification, where it has one (SNS `MessageId`). A
+     * provider retries with the same id, so a second copy is not stored and applies nothing.
+     */
+    notificationId: text("notification_id"),
     receivedAt: createdAt(),
     processedAt: at("processed_at"),
     /** A report for a message whose send is not yet recorded waits and is tried again. */
@@ -97,5 +102,8 @@ export const inboundCallbacks = pgTable(
     index("inbound_callbacks_unprocessed")
       .on(table.availableAt)
       .where(sql`${table.processedAt} IS NULL`),
+    uniqueIndex("inbound_callbacks_notification")
+      .on(table.provider, table.notificationId)
+      .where(sql`${table.notificationId} IS NOT NULL`),
   ],
 );

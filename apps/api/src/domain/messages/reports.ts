@@ -6,9 +6,18 @@ import { queryRows } from "../sql.ts";
 import { queueReportEvents } from "../webhooks/events.ts";
 import { type LockedMessage, lockMessagesByProviderId, rowsParam } from "./locking.ts";
 import { recordEvents } from "./outcomes.ts";
+import {
+  isGuarded,
+  loadBroadcastOrigins,
+  originAllows,
+  type ReportOriginGuard,
+} from "./report-origins.ts";
 
-/** One provider statement about one message, whatever its wire format. */
-export interface StatusReport {
+/**
+ * One provider statement about one message, whatever its wire format. Its origin guard,
+ * when set, confines it to the messages whoever vouched for it may speak for.
+ */
+export interface StatusReport extends ReportOriginGuard {
   channel: Channel;
   providerMessageId: string;
   status: MessageStatus;
@@ -54,9 +63,23 @@ export async function applyStatusReports(
   const byProviderId = new Map(
     found.map((row) => [`${row.channel}:${row.provider_message_id}`, row]),
   );
+  const origins = await loadBroadcastOrigins(
+    db,
+    reports.flatMap((report) => {
+      const row = byProviderId.get(`${report.channel}:${report.providerMessageId}`);
+      return row && isGuarded(report) ? [row.broadcast_id] : [];
+    }),
+  );
 
   const unknown: StatusReport[] = [];
   const byTarget = new Map<string, { row: LockedMessage; report: StatusReport }[]>();
+  const addToTarget = (row: LockedMessage, report: StatusReport) => {
+    const key = `${report.channel}:${report.status}`;
+    const group = byTarget.get(key) ?? [];
+    group.push({ row, report });
+    byTarget.set(key, group);
+  };
+  const implied: { row: LockedMessage; report: StatusReport }[] = [];
   for (const report of reports) {
     const row = byProviderId.get(`${report.channel}:${report.providerMessageId}`);
     if (!row) {
@@ -66,10 +89,14 @@ export async function applyStatusReports(
     if (report.recipient && report.recipient.toLowerCase() !== row.recipient.toLowerCase()) {
       continue;
     }
-    const key = `${report.channel}:${report.status}`;
-    const group = byTarget.get(key) ?? [];
-    group.push({ row, report });
-    byTarget.set(key, group);
+    if (!originAllows(report, origins.get(row.broadcast_id))) continue;
+    addToTarget(row, report);
+    if (report.status === "read") implied.push({ row, report: deliveryImpliedBy(report) });
+  }
+  // A delivery the provider reported itself, in the same batch, keeps its own detail.
+  for (const { row, report } of implied) {
+    const reported = byTarget.get(`${report.channel}:delivered`) ?? [];
+    if (!reported.some((entry) => entry.row.id === row.id)) addToTarget(row, report);
   }
 
   const applied: AppliedReport[] = [];
@@ -82,6 +109,16 @@ export async function applyStatusReports(
   }
   await queueReportEvents(db, applied);
   return { applied, unknown };
+}
+
+/**
+ * A read message was delivered, whether or not the provider says so first. Applied just
+ * before the `read` (targets go in lifecycle order), it records `delivered` in the same
+ * transaction and queues its event, so a subscriber to `delivered` hears of every
+ * delivered message; a message already delivered, read or failed ignores it.
+ */
+function deliveryImpliedBy(read: StatusReport): StatusReport {
+  return { ...read, status: "delivered", detail: { ...read.detail, impliedBy: "read" } };
 }
 
 async function applyToStatus(

@@ -1,6 +1,6 @@
 import { type Executor, whatsappConfigs } from "@teekrr/db";
 import { AppError } from "@teekrr/shared";
-import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Config } from "../../env.ts";
 import type { SecretBox } from "../encryption.ts";
 import { safeEqual } from "../secrets.ts";
@@ -73,32 +73,60 @@ export async function loadSenderCredentials(
   return { ...sender, accessToken };
 }
 
+/** An app secret and the numbers whose webhooks it may sign; null for any number. */
+export interface AppSecret {
+  secret: string;
+  phoneNumberIds: ReadonlySet<string> | null;
+}
+
 /**
- * App secrets that may have signed a webhook about these numbers: the platform's (and
- * the simulator's) plus those of the clients that own the numbers.
+ * App secrets that may have signed a webhook about these numbers. A client's own secret
+ * speaks for its own number alone, so one client cannot sign statuses about another's.
+ * The platform's secret speaks for the shared number and for numbers configured without a
+ * secret of their own (their webhooks come through the platform's Meta app). The
+ * simulators post for whichever number a sandbox send named, signed with a secret only the
+ * platform holds.
  */
 export async function appSecretsFor(
   db: Executor,
   config: Config,
   box: SecretBox,
   phoneNumberIds: string[],
-): Promise<string[]> {
-  const secrets = [config.WHATSAPP_DEFAULT_APP_SECRET, config.SIMULATOR_SECRET].filter(
-    (secret): secret is string => !!secret,
-  );
-  if (phoneNumberIds.length === 0) return secrets;
-  const rows = await db
-    .select({ clientId: whatsappConfigs.clientId, sealed: whatsappConfigs.appSecretEncrypted })
-    .from(whatsappConfigs)
-    .where(
-      and(
-        inArray(whatsappConfigs.phoneNumberId, phoneNumberIds.slice(0, 20)),
-        isNotNull(whatsappConfigs.appSecretEncrypted),
-      ),
+): Promise<AppSecret[]> {
+  const rows =
+    phoneNumberIds.length === 0
+      ? []
+      : await db
+          .select({
+            clientId: whatsappConfigs.clientId,
+            phoneNumberId: whatsappConfigs.phoneNumberId,
+            sealed: whatsappConfigs.appSecretEncrypted,
+          })
+          .from(whatsappConfigs)
+          .where(inArray(whatsappConfigs.phoneNumberId, phoneNumberIds.slice(0, 20)));
+
+  const secrets: AppSecret[] = [];
+  if (config.SIMULATOR_SECRET) {
+    secrets.push({ secret: config.SIMULATOR_SECRET, phoneNumberIds: null });
+  }
+  if (config.WHATSAPP_DEFAULT_APP_SECRET) {
+    const platformNumbers = rows.flatMap((row) =>
+      row.sealed === null && row.phoneNumberId ? [row.phoneNumberId] : [],
     );
+    if (config.WHATSAPP_DEFAULT_PHONE_NUMBER_ID) {
+      platformNumbers.push(config.WHATSAPP_DEFAULT_PHONE_NUMBER_ID);
+    }
+    secrets.push({
+      secret: config.WHATSAPP_DEFAULT_APP_SECRET,
+      phoneNumberIds: new Set(platformNumbers),
+    });
+  }
   for (const row of rows) {
-    if (row.sealed)
-      secrets.push(box.open(row.sealed, credentialContext(row.clientId, "app_secret")));
+    if (!row.sealed || !row.phoneNumberId) continue;
+    secrets.push({
+      secret: box.open(row.sealed, credentialContext(row.clientId, "app_secret")),
+      phoneNumberIds: new Set([row.phoneNumberId]),
+    });
   }
   return secrets;
 }

@@ -8,6 +8,7 @@ import { safeEqual } from "../../domain/secrets.ts";
 import { appSecretsFor, isKnownVerifyToken } from "../../domain/whatsapp/sender.ts";
 import type { Platform } from "../../platform.ts";
 import { documentRoute } from "../openapi/registry.ts";
+import { callbackReceived as received } from "../openapi/responses.ts";
 
 const maxWebhookBytes = 1024 * 1024;
 
@@ -49,8 +50,9 @@ export function registerMetaCallbackRoutes(
       "secret). For Meta, not for clients.",
     tags: ["Provider callbacks"],
     auth: "provider",
-    success: { status: 200, description: "Stored for processing" },
-    errors: [400, 401, 403, 413],
+    rawBody: true,
+    success: { status: 200, description: "Stored for processing", data: received },
+    errors: [400, 401, 403],
   });
 
   app.register(async (scope) => {
@@ -90,10 +92,15 @@ export function registerMetaCallbackRoutes(
       } catch {
         payload = undefined;
       }
-      const secrets = await appSecretsFor(db, platform.config, box, metaPhoneNumberIds(payload));
+      // The secret that signed must speak for every number the payload names; the report
+      // worker then applies each status only to a message sent from its change's number.
+      const numbers = metaPhoneNumberIds(payload);
+      const secrets = await appSecretsFor(db, platform.config, box, numbers);
       const signature = presented[1].toLowerCase();
-      const signed = secrets.some((secret) =>
-        safeEqual(createHmac("sha256", secret).update(raw).digest("hex"), signature),
+      const signed = secrets.some(
+        ({ secret, phoneNumberIds }) =>
+          (phoneNumberIds === null || numbers.every((number) => phoneNumberIds.has(number))) &&
+          safeEqual(createHmac("sha256", secret).update(raw).digest("hex"), signature),
       );
       if (!signed) throw new AppError("forbidden", "Invalid webhook signature");
       if (payload === undefined || payload === null || typeof payload !== "object") {
@@ -102,8 +109,6 @@ export function registerMetaCallbackRoutes(
         ]);
       }
 
-      // Limitation: statuses are matched by Meta's message id alone, so a payload signed
-      // with one client's app secret is not checked against the number that sent each message.
       await storeCallback("meta", payload);
       return reply.status(200).send({ data: { received: true } });
     });

@@ -1,12 +1,16 @@
 import { AppError } from "@teekrr/shared";
 import type { FastifyInstance } from "fastify";
+import { z } from "zod";
 import { confirmSnsSubscription, createSnsVerifier } from "../../channels/sns-signature.ts";
 import type { StoreCallback } from "../../domain/messages/inbox.ts";
 import type { Platform } from "../../platform.ts";
 import { documentRoute } from "../openapi/registry.ts";
+import { callbackReceived } from "../openapi/responses.ts";
 
 /** SNS notifications are small; SES caps the headers it includes well below this. */
 const bodyLimit = 256 * 1024;
+
+const snsAnswer = z.union([callbackReceived, z.object({ confirmed: z.literal(true) })]);
 
 /**
  * SES bounces, complaints and deliveries arrive as SNS messages. SNS posts JSON labelled
@@ -26,11 +30,13 @@ export function registerSesCallbackRoutes(
     summary: "SES notifications from Amazon SNS",
     description:
       "Bounce, Complaint and Delivery notifications and subscription confirmations, " +
-      "verified against the SNS signing certificate. For Amazon SNS, not for clients.",
+      "verified against the SNS signing certificate. A notification whose `MessageId` was " +
+      "already received is acknowledged and ignored. For Amazon SNS, not for clients.",
     tags: ["Provider callbacks"],
     auth: "provider",
-    success: { status: 200, description: "Stored for processing" },
-    errors: [400, 403, 413],
+    rawBody: true,
+    success: { status: 200, description: "Stored or confirmed", data: snsAnswer },
+    errors: [400, 403],
   });
 
   app.register(async (scope) => {
@@ -75,7 +81,9 @@ export function registerSesCallbackRoutes(
         return reply.status(200).send({ data: { received: true } });
       }
 
-      await storeCallback("ses", message);
+      // SNS retries a notification with the same MessageId, and a stored copy stays
+      // genuinely signed for ever: keyed on it, a notification is applied at most once.
+      await storeCallback("ses", message, message.MessageId);
       return reply.status(200).send({ data: { received: true } });
     });
   });

@@ -1,0 +1,2 @@
+ALTER TABLE "inbound_callbacks" ADD COLUMN "notification_id" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "inbound_callbacks_notification" ON "inbound_callbacks" USING btree ("provider","notification_id") WHERE "inbound_callbacks"."notification_id" IS NOT NULL;
