@@ -105,9 +105,14 @@ export async function appSecretsFor(
           .from(whatsappConfigs)
           .where(inArray(whatsappConfigs.phoneNumberId, phoneNumberIds.slice(0, 20)));
 
+  // Most likely signer first: a client's own app, then the platform's, then the simulators.
   const secrets: AppSecret[] = [];
-  if (config.SIMULATOR_SECRET) {
-    secrets.push({ secret: config.SIMULATOR_SECRET, phoneNumberIds: null });
+  for (const row of rows) {
+    if (!row.sealed || !row.phoneNumberId) continue;
+    secrets.push({
+      secret: box.open(row.sealed, credentialContext(row.clientId, "app_secret")),
+      phoneNumberIds: new Set([row.phoneNumberId]),
+    });
   }
   if (config.WHATSAPP_DEFAULT_APP_SECRET) {
     const platformNumbers = rows.flatMap((row) =>
@@ -121,14 +126,39 @@ export async function appSecretsFor(
       phoneNumberIds: new Set(platformNumbers),
     });
   }
-  for (const row of rows) {
-    if (!row.sealed || !row.phoneNumberId) continue;
-    secrets.push({
-      secret: box.open(row.sealed, credentialContext(row.clientId, "app_secret")),
-      phoneNumberIds: new Set([row.phoneNumberId]),
-    });
+  if (config.SIMULATOR_SECRET) {
+    secrets.push({ secret: config.SIMULATOR_SECRET, phoneNumberIds: null });
   }
   return secrets;
+}
+
+/** How long a process keeps the app secrets it looked up for a set of numbers. */
+const appSecretsTtlMs = 10_000;
+const maxCachedNumberSets = 1000;
+
+/**
+ * `appSecretsFor`, remembered for a few seconds per set of numbers: Meta posts every
+ * status of a number's messages with the same secret, and looking it up and decrypting
+ * it for each webhook cost a query per callback. A changed app secret is used within
+ * those seconds; webhooks signed with the new one are refused until then, and Meta
+ * retries them.
+ */
+export function createAppSecretsLookup(
+  db: Executor,
+  config: Config,
+  box: SecretBox,
+): (phoneNumberIds: string[]) => Promise<AppSecret[]> {
+  const cache = new Map<string, { until: number; secrets: Promise<AppSecret[]> }>();
+  return (phoneNumberIds) => {
+    const key = [...new Set(phoneNumberIds)].sort().join(",");
+    const cached = cache.get(key);
+    if (cached && cached.until > Date.now()) return cached.secrets;
+    if (cache.size >= maxCachedNumberSets) cache.clear();
+    const secrets = appSecretsFor(db, config, box, phoneNumberIds);
+    cache.set(key, { until: Date.now() + appSecretsTtlMs, secrets });
+    secrets.catch(() => cache.delete(key));
+    return secrets;
+  };
 }
 
 /** Whether Meta's subscription check presented a verify token we issued. */

@@ -5,7 +5,7 @@ import { metaPhoneNumberIds } from "../../channels/meta-statuses.ts";
 import { createSecretBox } from "../../domain/encryption.ts";
 import type { StoreCallback } from "../../domain/messages/inbox.ts";
 import { safeEqual } from "../../domain/secrets.ts";
-import { appSecretsFor, isKnownVerifyToken } from "../../domain/whatsapp/sender.ts";
+import { createAppSecretsLookup, isKnownVerifyToken } from "../../domain/whatsapp/sender.ts";
 import type { Platform } from "../../platform.ts";
 import { documentRoute } from "../openapi/registry.ts";
 import { callbackReceived as received } from "../openapi/responses.ts";
@@ -30,6 +30,7 @@ export function registerMetaCallbackRoutes(
 ): void {
   const { db } = platform.database;
   const box = createSecretBox(platform.config.ENCRYPTION_KEY);
+  const appSecretsOf = createAppSecretsLookup(db, platform.config, box);
 
   documentRoute(app, {
     method: "GET",
@@ -95,7 +96,7 @@ export function registerMetaCallbackRoutes(
       // The secret that signed must speak for every number the payload names; the report
       // worker then applies each status only to a message sent from its change's number.
       const numbers = metaPhoneNumberIds(payload);
-      const secrets = await appSecretsFor(db, platform.config, box, numbers);
+      const secrets = await appSecretsOf(numbers);
       const signature = presented[1].toLowerCase();
       const signed = secrets.some(
         ({ secret, phoneNumberIds }) =>
