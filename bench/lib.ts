@@ -115,7 +115,11 @@ export async function report(name: string, rows: BenchRow[]): Promise<void> {
 
 /** A prepaid client with more credit than any scenario spends. */
 export async function createBenchClient(db: Database): Promise<string> {
-  const client = await createClient(db, cliActor, { name: "Bench", billing: "prepaid" });
+  const client = await createClient(db, cliActor, {
+    name: "Bench",
+    billing: "prepaid",
+    channels: ["sms", "whatsapp", "email"],
+  });
   await topUpCredit(db, client.id, 1_000_000_000, "bench");
   return client.id;
 }
