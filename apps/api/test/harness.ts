@@ -9,6 +9,7 @@ import { createClient, type NewClient } from "../src/domain/clients.ts";
 import { topUpCredit } from "../src/domain/ledger.ts";
 import { type Config, configFor } from "../src/env.ts";
 import { createLogger } from "../src/logger.ts";
+import { type Conformance, loadConformance } from "./openapi-conformance.ts";
 
 /** Clones the migrated template into a database of this test file's own. */
 export async function createTestDatabase(): Promise<string> {
@@ -97,16 +98,40 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
-/** Calls the API like a client would, over HTTP. */
+const conformances = new Map<string, Promise<Conformance>>();
+
+/** The OpenAPI document of the server at `baseUrl`, fetched on first use. */
+function conformanceOf(baseUrl: string): Promise<Conformance> {
+  let conformance = conformances.get(baseUrl);
+  if (!conformance) {
+    conformance = loadConformance(baseUrl);
+    conformances.set(baseUrl, conformance);
+    conformance.catch(() => conformances.delete(baseUrl));
+  }
+  return conformance;
+}
+
+/**
+ * Calls the API like a client would, over HTTP, and fails when the response does not
+ * conform to the server's OpenAPI document: the status must be documented for the
+ * operation and the body must match its schema.
+ */
 export async function api<T = any>(
   baseUrl: string,
   method: string,
   path: string,
-  options: { key?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+  options: {
+    key?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    raw?: string;
+    /** A multipart body; fetch writes its Content-Type with the boundary. */
+    form?: FormData;
+  } = {},
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
-  let payload: string | undefined = options.raw;
+  let payload: string | FormData | undefined = options.form ?? options.raw;
   if (options.body !== undefined) {
     payload = JSON.stringify(options.body);
     headers["content-type"] ??= "application/json";
@@ -119,7 +144,17 @@ export async function api<T = any>(
   } catch {
     // Non-JSON bodies are returned as text for the test to inspect.
   }
-  return { status: response.status, headers: response.headers, body: body as T };
+  const received = { status: response.status, headers: response.headers, body: body as T };
+
+  const problem = (await conformanceOf(baseUrl)).problemOf(method, path, received);
+  if (problem) {
+    const excerpt = (typeof body === "string" ? body : JSON.stringify(body)).slice(0, 600);
+    throw new Error(
+      `${method} ${path} ${response.status} does not conform to the OpenAPI document: ` +
+        `${problem}\nbody: ${excerpt}`,
+    );
+  }
+  return received;
 }
 
 /** Polls until `check` returns a value, failing after `timeoutMs`. */

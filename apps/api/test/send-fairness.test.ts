@@ -3,7 +3,7 @@ import { api, createTestClient, startTestPlatform, type TestPlatform, waitFor } 
 import { messagesOf, smsBody } from "./sms-helpers.ts";
 
 let platform: TestPlatform;
-const chunkSize = 100;
+const chunkSize = 250;
 
 beforeAll(async () => {
   // A paced gateway account makes each chunk of the large broadcast take seconds, so its

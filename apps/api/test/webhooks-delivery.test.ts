@@ -180,6 +180,22 @@ describe("webhook deliveries for an SMS broadcast", () => {
     });
     expect(done).toBe(true);
     expect(receiver.received.filter((entry) => entry.body.includes(broadcastId))).toEqual([]);
+
+    const test = await api(platform.url, "POST", `/webhook-endpoints/${endpoint.id}/test`, {
+      key: client.key,
+      body: { event: "read" },
+    });
+    expect(test.status).toBe(202);
+    const delivery = await waitFor(
+      async () =>
+        receiver.received.find((entry) => entry.headers["webhook-id"] === test.body.data.id),
+      10_000,
+      "test read event",
+    );
+    const event = webhookEventBodies.read.parse(JSON.parse(delivery.body));
+    // Only WhatsApp reports reads, so even a sample read comes from WhatsApp.
+    expect(event.data.channel).toBe("whatsapp");
+    expect(event.livemode).toBe(false);
   });
 });
 

@@ -364,13 +364,11 @@ describe("POST /whatsapp/upload-header-image", () => {
   ]);
 
   function upload(key: string | undefined, form: FormData | string) {
-    return fetch(`${platform.url}/whatsapp/upload-header-image`, {
-      method: "POST",
-      headers: {
-        ...(key ? { authorization: `Bearer ${key}` } : {}),
-        ...(typeof form === "string" ? { "content-type": "application/json" } : {}),
-      },
-      body: form,
+    return api(platform.url, "POST", "/whatsapp/upload-header-image", {
+      ...(key ? { key } : {}),
+      ...(typeof form === "string"
+        ? { raw: form, headers: { "content-type": "application/json" } }
+        : { form }),
     });
   }
 
@@ -384,7 +382,7 @@ describe("POST /whatsapp/upload-header-image", () => {
     const response = await upload(client.key, formWith(png, "banner.png", "image/png"));
 
     expect(response.status).toBe(200);
-    const { data } = (await response.json()) as { data: { url: string; contentType: string } };
+    const { data } = response.body as { data: { url: string; contentType: string } };
     expect(data.contentType).toBe("image/png");
     expect(data.url).toMatch(/\/media\/[0-9A-Za-z]{32,}$/);
     const served = await fetch(data.url);
@@ -404,13 +402,11 @@ describe("POST /whatsapp/upload-header-image", () => {
     );
 
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toEqual({
+    expect(refused.body).toEqual({
       message: "Only JPEG, PNG, WebP, MP4, and PDF files are supported",
     });
     expect(accepted.status).toBe(200);
-    expect(((await accepted.json()) as { data: { contentType: string } }).data.contentType).toBe(
-      "application/pdf",
-    );
+    expect(accepted.body.data.contentType).toBe("application/pdf");
   });
 
   it("answers No file uploaded for an empty form or a JSON body", async () => {
@@ -421,7 +417,7 @@ describe("POST /whatsapp/upload-header-image", () => {
       const response = await upload(client.key, body);
 
       expect(response.status).toBe(400);
-      expect(await response.json()).toEqual({ message: "No file uploaded" });
+      expect(response.body).toEqual({ message: "No file uploaded" });
     }
   });
 
@@ -432,7 +428,7 @@ describe("POST /whatsapp/upload-header-image", () => {
 
     const anonymous = await upload(undefined, formWith(png, "a.png", "image/png"));
     const unscoped = await upload(smsOnly.key, formWith(png, "a.png", "image/png"));
-    const unknown = await fetch(`${platform.url}/media/${"a".repeat(32)}`);
+    const unknown = await api(platform.url, "GET", `/media/${"a".repeat(32)}`);
 
     expect(anonymous.status).toBe(401);
     expect(unscoped.status).toBe(403);

@@ -185,10 +185,9 @@ describe("upload size limit", () => {
     const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(4096)]);
     form.append("file", new Blob([jpeg], { type: "image/jpeg" }), "big.jpg");
 
-    const response = await fetch(`${platform.url}/whatsapp/upload-header-image`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${client.key}` },
-      body: form,
+    const response = await api(platform.url, "POST", "/whatsapp/upload-header-image", {
+      key: client.key,
+      form,
     });
 
     expect(response.status).toBe(413);

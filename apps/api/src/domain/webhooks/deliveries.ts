@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Executor } from "@teekrr/db";
-import { AppError, type WebhookDeliveryView, type WebhookEvent } from "@teekrr/shared";
+import {
+  AppError,
+  type Channel,
+  type WebhookDeliveryView,
+  type WebhookEvent,
+} from "@teekrr/shared";
 import { sql } from "drizzle-orm";
 import { type Actor, recordAudit } from "../audit.ts";
 import { isUuid } from "../broadcasts/read.ts";
@@ -159,11 +164,12 @@ export async function sendTestWebhook(
   event: WebhookEvent = "delivered",
 ) {
   await loadEndpoint(db, clientId, endpointId);
+  const channel = sampleChannels[event];
   const data: Record<string, unknown> = {
-    channel: event === "bounced" ? "email" : "sms",
+    channel,
     messageUuid: randomUUID(),
     broadcastUuid: randomUUID(),
-    recipient: event === "bounced" ? "someone@example.com" : "+60123456789",
+    recipient: channel === "email" ? "someone@example.com" : "+60123456789",
     ...sampleData[event],
   };
   const [deliveryId] = await insertDeliveries(
@@ -183,6 +189,15 @@ export async function sendTestWebhook(
   });
   return await getWebhookDelivery(db, clientId, deliveryId ?? "");
 }
+
+/** Each sample comes from a channel with its event: bounces from email, reads from WhatsApp. */
+const sampleChannels: Record<WebhookEvent, Channel> = {
+  delivered: "sms",
+  read: "whatsapp",
+  failed: "sms",
+  billed: "sms",
+  bounced: "email",
+};
 
 const sampleData: Record<WebhookEvent, Record<string, unknown>> = {
   delivered: {},

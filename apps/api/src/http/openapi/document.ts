@@ -74,10 +74,40 @@ function parametersOf(route: RouteDoc): JsonSchema[] {
   return parameters;
 }
 
+/**
+ * Every error status a route can answer. The router refuses a path parameter that is not
+ * valid percent-encoding (400) or longer than any id (404) before the route is known.
+ * Fastify reads a request's body before any handler runs, so every method that can carry
+ * one (all but GET) meets the body limit (413) and, under the server's JSON parser, a
+ * wrong content type (415) and a body that is empty or not JSON (400), even where the
+ * route itself takes no body.
+ */
+export function errorStatusesOf(route: RouteDoc): number[] {
+  const statuses = new Set([...route.errors, 500]);
+  if (route.params) {
+    statuses.add(400);
+    statuses.add(404);
+  }
+  if (route.method !== "GET") {
+    statuses.add(413);
+    if (!route.rawBody) {
+      statuses.add(400);
+      statuses.add(415);
+    }
+  }
+  if (route.scopes) {
+    statuses.add(401);
+    statuses.add(403);
+  }
+  return [...statuses].sort((a, b) => a - b);
+}
+
 function successResponse(route: RouteDoc): JsonSchema {
   const { success } = route;
   if (success.contentType) {
-    return { description: success.description, content: { [success.contentType]: { schema: {} } } };
+    const types = [success.contentType].flat();
+    const content = Object.fromEntries(types.map((type) => [type, { schema: {} }]));
+    return { description: success.description, content };
   }
   const data = success.data ? jsonSchemaOf(success.data, "output") : {};
   return {
@@ -91,10 +121,11 @@ function successResponse(route: RouteDoc): JsonSchema {
 }
 
 function operationOf(route: RouteDoc): JsonSchema {
-  const responses: Record<string, unknown> = {
-    [String(route.success.status)]: successResponse(route),
-  };
-  for (const status of [...route.errors, 500]) {
+  const responses: Record<string, unknown> = {};
+  for (const status of [route.success.status, ...(route.success.otherStatuses ?? [])]) {
+    responses[String(status)] = successResponse(route);
+  }
+  for (const status of errorStatusesOf(route)) {
     responses[String(status)] = { $ref: `#/components/responses/Error${status}` };
   }
   const scopeNote = route.scopes
@@ -173,7 +204,7 @@ export function buildOpenApiDocument(routes: RouteDoc[], serverUrl?: string): Js
     (paths[path] as Record<string, unknown>)[route.method.toLowerCase()] = operationOf(route);
   }
 
-  const errorStatuses = [...new Set([...routes.flatMap((route) => route.errors), 500])].sort();
+  const errorStatuses = [...new Set(routes.flatMap(errorStatusesOf))].sort((a, b) => a - b);
   const responses: Record<string, unknown> = {};
   for (const status of errorStatuses) {
     responses[`Error${status}`] = {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { elfoReport } from "../../channels/elfo-reports.ts";
 import { documentRoute } from "./registry.ts";
+import { callbackReceived } from "./responses.ts";
 
 /** Documents the health checks and the Elfo callback, whose handlers predate the registry. */
 export function documentPlatformRoutes(app: FastifyInstance): void {
@@ -32,11 +33,7 @@ export function documentPlatformRoutes(app: FastifyInstance): void {
     tags: ["Provider callbacks"],
     auth: "provider",
     body: elfoReport,
-    success: {
-      status: 200,
-      description: "Stored for processing",
-      data: z.object({ received: z.literal(true) }),
-    },
-    errors: [400, 401],
+    success: { status: 200, description: "Stored for processing", data: callbackReceived },
+    errors: [401],
   });
 }

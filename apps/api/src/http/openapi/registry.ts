@@ -21,17 +21,29 @@ export interface RouteDoc {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /**
+   * The route reads the raw body of any content type itself, as signed provider callbacks
+   * do, instead of the server's JSON parser; its own 400s are then in `errors`.
+   */
+  rawBody?: true;
   /** Request headers the route reads, such as `Idempotency-Key`. */
   headers?: { name: string; description: string; required?: boolean }[];
   success: {
     status: number;
+    /** Further success statuses with the same body, such as 200 for an existing entry. */
+    otherStatuses?: number[];
     description: string;
     /** The schema of `data` in the `{ data }` envelope. */
     data?: z.ZodType;
-    /** A body that is not the JSON envelope, such as an HTML page. */
-    contentType?: string;
+    /** A body that is not the JSON envelope, such as an HTML page: its media types. */
+    contentType?: string | readonly string[];
   };
-  /** Error statuses this route can answer, each with the error envelope. */
+  /**
+   * Error statuses this route answers, each with the error envelope. The document adds
+   * those every route of its kind answers: 400 and 404 when the path has parameters, 400,
+   * 413 and 415 when the method can carry a body, 401 and 403 when it takes an API key,
+   * and 500.
+   */
   errors: number[];
 }
 

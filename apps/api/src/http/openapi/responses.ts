@@ -11,6 +11,9 @@ export const errorEnvelope = z.object({
     .describe("Present on 400 validation failures only"),
 });
 
+/** A provider callback's acknowledgement; the work happens later, from the inbox. */
+export const callbackReceived = z.object({ received: z.literal(true) });
+
 export const broadcastAccepted = z.object({
   broadcastUuid: z.uuid(),
   queued: z.number().int(),

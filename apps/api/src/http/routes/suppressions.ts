@@ -34,7 +34,7 @@ export function registerSuppressionRoutes(app: FastifyInstance, platform: Platfo
       scopes,
       query: listSuppressionsQuery,
       success: { status: 200, description: "One page", data: pageOf(suppressionView) },
-      errors: [400, 401, 403, 429],
+      errors: [400],
     },
     async (request) => {
       const key = await authenticate(platform, request, scopes);
@@ -54,8 +54,13 @@ export function registerSuppressionRoutes(app: FastifyInstance, platform: Platfo
       tags,
       scopes,
       body: createSuppressionBody,
-      success: { status: 201, description: "The suppression", data: suppressionView },
-      errors: [400, 401, 403, 415, 429],
+      success: {
+        status: 201,
+        otherStatuses: [200],
+        description: "The suppression",
+        data: suppressionView,
+      },
+      errors: [400],
     },
     async (request, reply) => {
       const key = await authenticate(platform, request, scopes);
@@ -78,7 +83,7 @@ export function registerSuppressionRoutes(app: FastifyInstance, platform: Platfo
       scopes,
       query: deleteSuppressionQuery,
       success: { status: 200, description: "The removed suppression", data: suppressionView },
-      errors: [400, 401, 403, 404, 429],
+      errors: [400, 404],
     },
     async (request) => {
       const key = await authenticate(platform, request, scopes);

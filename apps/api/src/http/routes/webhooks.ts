@@ -34,7 +34,7 @@ const endpointParams = z.object({ id: z.string().describe("The webhook endpoint'
 const deliveryParams = z.object({ id: z.string().describe("The webhook delivery's id") });
 const tags = ["Webhooks"];
 const scopes = ["manage_webhooks" as const];
-const common = [400, 401, 403, 404, 429];
+const common = [400, 404];
 
 function idOf(request: FastifyRequest): string {
   return (request.params as { id: string }).id;
@@ -57,7 +57,7 @@ export function registerWebhookRoutes(app: FastifyInstance, platform: Platform):
         description: "The client's endpoints",
         data: z.array(webhookEndpointView),
       },
-      errors: [401, 403, 429],
+      errors: [],
     },
     async (request) => {
       const key = await authenticate(platform, request, scopes);
@@ -82,7 +82,7 @@ export function registerWebhookRoutes(app: FastifyInstance, platform: Platform):
         description: "The endpoint and its secret",
         data: createdWebhookEndpoint,
       },
-      errors: [400, 401, 403, 409, 429],
+      errors: [400, 409],
     },
     async (request, reply) => {
       const key = await authenticate(platform, request, scopes);
@@ -134,7 +134,7 @@ export function registerWebhookRoutes(app: FastifyInstance, platform: Platform):
         description: "Deleted",
         data: z.object({ deleted: z.literal(true) }),
       },
-      errors: [401, 403, 404, 429],
+      errors: [404],
     },
     async (request) => {
       const key = await authenticate(platform, request, scopes);
@@ -238,7 +238,7 @@ export function registerWebhookRoutes(app: FastifyInstance, platform: Platform):
       scopes,
       params: deliveryParams,
       success: { status: 202, description: "The delivery", data: webhookDeliveryView },
-      errors: [401, 403, 404, 429],
+      errors: [404],
     },
     async (request, reply) => {
       const key = await authenticate(platform, request, scopes);

@@ -7,9 +7,17 @@ import type { Platform } from "../../platform.ts";
 import { authenticate } from "../authenticate.ts";
 import { documentRoute } from "../openapi/registry.ts";
 
+const mediaTypes = [
+  "image/jpeg",
+  "image/png",
+  "image/webp",
+  "video/mp4",
+  "application/pdf",
+] as const;
+
 const uploaded = z.object({
   url: z.url(),
-  contentType: z.enum(["image/jpeg", "image/png", "image/webp", "video/mp4", "application/pdf"]),
+  contentType: z.enum(mediaTypes),
   size: z.number().int().describe("Bytes"),
 });
 
@@ -50,7 +58,7 @@ export function registerWhatsAppMediaRoutes(app: FastifyInstance, platform: Plat
     tags: ["WhatsApp"],
     scopes: ["send_whatsapp"],
     success: { status: 200, description: "Stored", data: uploaded },
-    errors: [400, 401, 403, 413],
+    errors: [400],
   });
   documentRoute(app, {
     method: "GET",
@@ -59,7 +67,7 @@ export function registerWhatsAppMediaRoutes(app: FastifyInstance, platform: Plat
     tags: ["WhatsApp"],
     auth: "none",
     params: z.object({ id: z.string() }),
-    success: { status: 200, description: "The file", contentType: "application/octet-stream" },
+    success: { status: 200, description: "The file", contentType: mediaTypes },
     errors: [404],
   });
 
