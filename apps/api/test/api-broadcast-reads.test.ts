@@ -9,6 +9,7 @@ import {
   waitFor,
 } from "./harness.ts";
 import { loadConformance } from "./openapi-conformance.ts";
+import { smsBody } from "./sms-helpers.ts";
 
 let platform: TestPlatform;
 let conformance: Awaited<ReturnType<typeof loadConformance>>;
@@ -20,16 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await platform.close();
 });
-
-function smsBody(overrides: Record<string, unknown> = {}) {
-  return {
-    campaignName: "Dev surface",
-    type: "quick broadcast",
-    templateContent: "Hello",
-    recipients: ["0123456789"],
-    ...overrides,
-  };
-}
 
 describe("reading broadcasts", () => {
   let client: TestClient;

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, createTestClient, startTestPlatform, type TestPlatform } from "./harness.ts";
 import { loadConformance, type ReceivedResponse } from "./openapi-conformance.ts";
+import { smsBody } from "./sms-helpers.ts";
 
 const bodyLimit = 64 * 1024;
 let platform: TestPlatform;
@@ -20,16 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await platform.close();
 });
-
-function smsBody(overrides: Record<string, unknown> = {}) {
-  return {
-    campaignName: "Dev surface",
-    type: "quick broadcast",
-    templateContent: "Hello",
-    recipients: ["0123456789"],
-    ...overrides,
-  };
-}
 
 async function broadcastCount(clientId: string): Promise<number> {
   const rows = await platform.db.execute(

@@ -263,16 +263,18 @@ describe("retries", () => {
         body: { event: "billed" },
       });
       const deliveryId = test.body.data.id;
-      const final = await waitFor(async () => {
-        const response = await api(
-          platformShort.url,
-          "GET",
-          `/webhook-endpoints/${endpointId}/deliveries`,
-          { key: client.key },
-        );
-        const item = response.body.data.items[0];
-        return item.status === "failed" ? item : null;
-      });
+      const deliveryOnceIs = (status: string) =>
+        waitFor(async () => {
+          const response = await api(
+            platformShort.url,
+            "GET",
+            `/webhook-endpoints/${endpointId}/deliveries`,
+            { key: client.key },
+          );
+          const item = response.body.data.items[0];
+          return item.status === status ? item : null;
+        });
+      const final = await deliveryOnceIs("failed");
       expect(final.attempts).toBe(3);
       expect(final.attemptLog.map((attempt: any) => attempt.statusCode)).toEqual([302, 302, 302]);
       await new Promise((resolve) => setTimeout(resolve, 800));
@@ -295,16 +297,7 @@ describe("retries", () => {
       await waitFor(async () => failing.received.length === 4, 10_000, "manual re-send");
       expect(failing.received[3]?.headers["webhook-id"]).toBe(deliveryId);
       expect(failing.received[3]?.body).toBe(failing.received[0]?.body);
-      const resent = await waitFor(async () => {
-        const response = await api(
-          platformShort.url,
-          "GET",
-          `/webhook-endpoints/${endpointId}/deliveries`,
-          { key: client.key },
-        );
-        const item = response.body.data.items[0];
-        return item.status === "succeeded" ? item : null;
-      });
+      const resent = await deliveryOnceIs("succeeded");
       expect(
         resent.attemptLog.map((attempt: any) => [attempt.attempt, attempt.statusCode]),
       ).toEqual([
