@@ -302,7 +302,7 @@ describe("SES notifications", () => {
     await waitFor(async () => (await statusOf(message.id)) === "delivered");
   });
 
-  it("announces a transient bounce as `bounced` without ending the message or suppressing", async () => {
+  it("announces a transient bounce as `bounced`, ending and suppressing nothing", async () => {
     const message = await acceptedMessage();
     const bounce = transientBounce(message);
 

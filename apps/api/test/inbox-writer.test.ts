@@ -19,7 +19,7 @@ async function storedIds(): Promise<string[]> {
 }
 
 describe("the inbox writer", () => {
-  it("stores every callback of a burst and settles each caller once its row is committed", async () => {
+  it("stores a whole burst and settles each caller once its row is committed", async () => {
     const store = createInboxWriter(database.db);
     const ids = Array.from({ length: 300 }, (_, index) => `burst-${index}`);
 

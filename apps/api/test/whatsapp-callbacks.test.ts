@@ -234,7 +234,7 @@ describe("status reports from Meta", () => {
     expect(await verifyLedger(platform.db)).toEqual([]);
   });
 
-  it("records delivered with read, announces both, and keeps read when delivered is late", async () => {
+  it("records delivered with read, announces both, keeps read when delivered is late", async () => {
     const target = message(4);
     const wamid = target.provider_message_id as string;
     const endpoint = await api(platform.url, "POST", "/webhook-endpoints", {
@@ -367,7 +367,7 @@ describe("statuses about another client's messages", () => {
     });
   }
 
-  it("ignores a status signed for another client's number naming this client's message", async () => {
+  it("ignores a status about this client's message signed for another's number", async () => {
     const target = await quietMessage("60193458887");
     const forged = metaWebhook([
       [{ phoneNumberId: other.phoneNumberId, statuses: [failedStatus(target)] }],
@@ -400,7 +400,7 @@ describe("statuses about another client's messages", () => {
     expect(await historyOf(platform.db, target.id)).toEqual(["enqueued", "sent"]);
   });
 
-  it("lets the platform's secret speak for its shared number and numbers without a secret", async () => {
+  it("lets the platform's secret sign for its shared number and numbers without one", async () => {
     const config = configFor({
       ...testSettings,
       WHATSAPP_DEFAULT_PHONE_NUMBER_ID: "601111111111",
