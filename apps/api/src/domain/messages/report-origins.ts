@@ -21,17 +21,25 @@ export function isGuarded(guard: ReportOriginGuard): boolean {
   return guard.senderPhoneNumberId !== undefined || guard.sandboxOnly === true;
 }
 
-/** Loads the origins of these broadcasts by their unique ids, in one query. */
+/**
+ * Loads the origins of these broadcasts in one query, each probed by its primary key
+ * (client and id), so the cost follows the batch and not the number of broadcasts.
+ */
 export async function loadBroadcastOrigins(
   db: Executor,
-  broadcastIds: string[],
+  broadcasts: { clientId: string; broadcastId: string }[],
 ): Promise<Map<string, BroadcastOrigin>> {
-  const ids = [...new Set(broadcastIds)];
-  if (ids.length === 0) return new Map();
+  const unique = [
+    ...new Map(broadcasts.map((broadcast) => [broadcast.broadcastId, broadcast])).values(),
+  ];
+  if (unique.length === 0) return new Map();
   const rows = await queryRows<{ id: string; livemode: boolean; sender: string | null }>(
     db,
-    sql`SELECT id, livemode, details->'sender'->>'phoneNumberId' AS sender FROM broadcasts
-      WHERE id = ANY(${sql.param(ids)}::uuid[])`,
+    sql`SELECT b.* FROM unnest(${sql.param(unique.map((b) => b.clientId))}::uuid[],
+        ${sql.param(unique.map((b) => b.broadcastId))}::uuid[]) AS input(client_id, id)
+      CROSS JOIN LATERAL (
+        SELECT id, livemode, details->'sender'->>'phoneNumberId' AS sender FROM broadcasts
+        WHERE client_id = input.client_id AND id = input.id) b`,
   );
   return new Map(
     rows.map((row) => [row.id, { livemode: row.livemode, senderPhoneNumberId: row.sender }]),

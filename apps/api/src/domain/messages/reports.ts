@@ -67,7 +67,9 @@ export async function applyStatusReports(
     db,
     reports.flatMap((report) => {
       const row = byProviderId.get(`${report.channel}:${report.providerMessageId}`);
-      return row && isGuarded(report) ? [row.broadcast_id] : [];
+      return row && isGuarded(report)
+        ? [{ clientId: row.client_id, broadcastId: row.broadcast_id }]
+        : [];
     }),
   );
 
