@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, createTestClient, startTestPlatform, type TestPlatform, waitFor } from "./harness.ts";
 import { loadConformance } from "./openapi-conformance.ts";
@@ -118,6 +119,10 @@ describe("balance, rates and usage", () => {
     expect(calls).toEqual(
       expect.arrayContaining(["GET /rates 200", "GET /broadcasts/:uuid 404", "POST /sms 400"]),
     );
+    const [key] = (await platform.db.execute(
+      sql`SELECT last_used_at FROM api_keys WHERE client_id = ${client.clientId}`,
+    )) as unknown as { last_used_at: string | null }[];
+    expect(key?.last_used_at).toBeTruthy();
     const firstPage = await api(platform.url, "GET", "/usage?limit=2", { key: client.key });
     const secondPage = await api(
       platform.url,

@@ -45,6 +45,7 @@ export function createUsageRecorder(
           ${sql.param(rows.map((r) => r.requestId))}::text[],
           ${sql.param(rows.map((r) => r.at.toISOString()))}::text[])
           AS input(client_id, key_id, method, path, status, latency_ms, request_id, created_at)`);
+      await markKeysUsed(db, rows);
     } catch (error) {
       logger.warn({ err: error, rows: rows.length }, "could not write usage log");
     }
@@ -73,6 +74,28 @@ export function createUsageRecorder(
   };
 }
 export type UsageRecorder = ReturnType<typeof createUsageRecorder>;
+
+/**
+ * Moves each key's `last_used_at` to its latest call in the batch: one statement per
+ * flush rather than a write on every request's path.
+ */
+async function markKeysUsed(db: Executor, rows: UsageEntry[]): Promise<void> {
+  const latest = new Map<string, UsageEntry>();
+  for (const row of rows) {
+    if (!row.keyId) continue;
+    const seen = latest.get(row.keyId);
+    if (!seen || seen.at < row.at) latest.set(row.keyId, row);
+  }
+  if (latest.size === 0) return;
+  const entries = [...latest.values()];
+  await db.execute(sql`
+    UPDATE api_keys k SET last_used_at = input.at::timestamptz
+    FROM unnest(${sql.param(entries.map((e) => e.clientId))}::uuid[],
+      ${sql.param(entries.map((e) => e.keyId))}::uuid[],
+      ${sql.param(entries.map((e) => e.at.toISOString()))}::text[]) AS input(client_id, id, at)
+    WHERE k.client_id = input.client_id AND k.id = input.id
+      AND (k.last_used_at IS NULL OR k.last_used_at < input.at::timestamptz)`);
+}
 
 /** A client's API calls, newest first, a page at a time. */
 export async function listUsage(
