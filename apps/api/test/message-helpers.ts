@@ -59,3 +59,32 @@ export async function eventsOf(db: Database, messageId: string) {
 export async function historyOf(db: Database, messageId: string): Promise<string[]> {
   return (await eventsOf(db, messageId)).map((event) => event.status);
 }
+
+/** A message's status, or "missing" when there is no such message. */
+export async function messageStatus(db: Database, messageId: string): Promise<string> {
+  const rows = (await db.execute(
+    sql`SELECT status FROM messages WHERE id = ${messageId}`,
+  )) as unknown as { status: string }[];
+  return rows[0]?.status ?? "missing";
+}
+
+/** The broadcast a message belongs to. */
+export async function broadcastIdOf(db: Database, messageId: string): Promise<string> {
+  const rows = (await db.execute(
+    sql`SELECT broadcast_id FROM messages WHERE id = ${messageId}`,
+  )) as unknown as { broadcast_id: string }[];
+  return rows[0]?.broadcast_id as string;
+}
+
+/** Waits until the inbox has processed every callback it stored, of any provider. */
+export async function waitForInboxDrained(db: Database): Promise<void> {
+  await waitFor(
+    async () => {
+      const rows = (await db.execute(sql`SELECT count(*) AS count
+        FROM inbound_callbacks WHERE processed_at IS NULL`)) as unknown as { count: string }[];
+      return Number(rows[0]?.count) === 0;
+    },
+    20_000,
+    "inbox to drain",
+  );
+}

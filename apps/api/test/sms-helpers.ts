@@ -1,6 +1,15 @@
 import type { Database } from "@teekrr/db";
 import { sql } from "drizzle-orm";
-import { waitFor } from "./harness.ts";
+import { expect } from "vitest";
+import {
+  type ApiResponse,
+  api,
+  createTestClient,
+  startTestPlatform,
+  type TestClient,
+  type TestPlatform,
+  waitFor,
+} from "./harness.ts";
 
 /** A valid quick SMS broadcast body; tests override what they look at. */
 export function smsBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -97,4 +106,83 @@ export async function messagesOf(db: Database, broadcastId: string): Promise<Mes
     sql`SELECT id, recipient, status, billing_state, price, segments, content, attempts
       FROM messages WHERE broadcast_id = ${broadcastId} ORDER BY seq`,
   )) as unknown as MessageState[];
+}
+
+/**
+ * The calls the broadcast tests make, against a file's platform and client. `current` is
+ * read on every call, because a file sets both in its `beforeAll`.
+ */
+export function smsBroadcastCalls(current: () => { platform: TestPlatform; client: TestClient }) {
+  async function send(body: Record<string, unknown>, key = current().client.key) {
+    const response = await api(current().platform.url, "POST", "/sms", {
+      key,
+      body: smsBody(body),
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(202);
+    return response.body.data;
+  }
+
+  async function getBroadcast(id: string, key = current().client.key) {
+    return await api(current().platform.url, "GET", `/broadcasts/${id}`, { key });
+  }
+
+  /** Waits until no message of the broadcast is pending, enqueued or still holding credit. */
+  async function waitForSettled(id: string) {
+    return await waitFor(
+      async () => {
+        const { body } = await getBroadcast(id);
+        const counts = body.data.counts as Record<string, number>;
+        const open = (counts.pending ?? 0) + (counts.enqueued ?? 0);
+        const { settled, released, reserved } = body.data;
+        return open === 0 && settled + released === reserved ? body.data : null;
+      },
+      30_000,
+      "broadcast to settle",
+    );
+  }
+
+  return { send, getBroadcast, waitForSettled };
+}
+
+/** The body limit the envelope tests run under, small enough for a test to exceed. */
+export const envelopeBodyLimit = 4 * 1024 * 1024;
+
+/**
+ * A platform under the envelope tests' limits, and a client whose rows are counted before
+ * its first request, so that a file can prove at its end that nothing it sent was accepted.
+ */
+export async function startEnvelopePlatform(): Promise<{
+  platform: TestPlatform;
+  client: TestClient;
+  before: ClientRows;
+}> {
+  const platform = await startTestPlatform({
+    BODY_LIMIT_BYTES: String(envelopeBodyLimit),
+    MAX_RECIPIENTS: "100000",
+  });
+  const client = await createTestClient(platform.db);
+  const before = await countClientRows(platform.db, client.clientId);
+  return { platform, client, before };
+}
+
+/** Posts to /sms as `key`, with the body, raw text or headers a test gives. */
+export function postSms(
+  platform: TestPlatform,
+  key: string,
+  options: { body?: unknown; raw?: string; headers?: Record<string, string> },
+) {
+  return api(platform.url, "POST", "/sms", { key, ...options });
+}
+
+/** The contract's error envelope: a message, and field errors only on a 400. */
+export function expectEnvelope(response: ApiResponse, status: number) {
+  expect(response.status).toBe(status);
+  expect(typeof response.body?.message).toBe("string");
+  const allowed = status === 400 ? ["errors", "message"] : ["message"];
+  for (const name of Object.keys(response.body)) expect(allowed).toContain(name);
+  expect(response.headers.get("request-id")).toBeTruthy();
+}
+
+export function fieldsOf(response: ApiResponse): string[] {
+  return (response.body.errors ?? []).map((error: { field: string }) => error.field);
 }

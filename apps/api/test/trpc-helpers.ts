@@ -1,9 +1,16 @@
 import { randomBytes } from "node:crypto";
+import type { Database } from "@teekrr/db";
+import { sql } from "drizzle-orm";
 import { cliActor } from "../src/domain/audit.ts";
+import { setEmailSender } from "../src/domain/email/senders.ts";
+import { addManualSuppression } from "../src/domain/email/suppressions.ts";
 import { createUser, type UserRole } from "../src/domain/users.ts";
 import type { Platform } from "../src/platform.ts";
 import { createTrpcContext } from "../src/trpc/context.ts";
 import { createCaller } from "../src/trpc/router.ts";
+import { createApprovedEmailTemplate } from "./email-helpers.ts";
+import { createTestClient, startTestPlatform, type TestPlatform, waitFor } from "./harness.ts";
+import { createWhatsAppClient, type WhatsAppClient } from "./whatsapp-helpers.ts";
 
 export const testPassword = "correct horse battery";
 
@@ -48,4 +55,52 @@ export async function outcomeOf(call: () => Promise<unknown>): Promise<string> {
   } catch (error) {
     return (error as { code?: string }).code ?? "THREW";
   }
+}
+
+/**
+ * A platform with a client ready for every channel the console composes (its WhatsApp
+ * number and templates, the `welcome` email template, a sender and one suppressed
+ * address), an operator of it, and an operator of another client.
+ */
+export async function startComposePlatform(): Promise<{
+  platform: TestPlatform;
+  client: WhatsAppClient;
+  operator: ConsoleCaller;
+  otherOperator: ConsoleCaller;
+}> {
+  const platform = await startTestPlatform();
+  const client = await createWhatsAppClient(platform.db, platform.config, { credit: 10_000 });
+  await createApprovedEmailTemplate(platform.db, client.clientId);
+  await setEmailSender(platform.db, cliActor, {
+    clientId: client.clientId,
+    fromAddress: "news@kedai.example.com",
+    displayName: "Kedai News",
+  });
+  await addManualSuppression(platform.db, cliActor, client.clientId, "gone@example.com");
+  const operator = (await signedInAs(platform.runtime.platform, "operator", client.clientId))
+    .caller;
+  const other = await createTestClient(platform.db, { credit: 10_000 });
+  const otherOperator = (await signedInAs(platform.runtime.platform, "operator", other.clientId))
+    .caller;
+  return { platform, client, operator, otherOperator };
+}
+
+/** The audit actions recorded against one target, oldest first. */
+export async function auditActionsOn(db: Database, targetId: string): Promise<string[]> {
+  const rows = (await db.execute(
+    sql`SELECT action FROM audit_log WHERE target_id = ${targetId} ORDER BY id`,
+  )) as unknown as { action: string }[];
+  return rows.map((row) => row.action);
+}
+
+/** Waits until every message of the broadcast is delivered, as the console's detail shows. */
+export async function waitUntilDelivered(caller: ConsoleCaller, broadcastUuid: string) {
+  return await waitFor(
+    async () => {
+      const detail = await caller.broadcasts.detail({ broadcastUuid });
+      return detail.counts.delivered === detail.recipients ? detail : null;
+    },
+    30_000,
+    "every message delivered",
+  );
 }

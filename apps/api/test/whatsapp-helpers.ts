@@ -1,12 +1,26 @@
 import { createHmac, randomInt } from "node:crypto";
 import type { Database } from "@teekrr/db";
+import { sql } from "drizzle-orm";
+import { expect } from "vitest";
 import { type ApiScope, apiScopes } from "../src/domain/api-keys.ts";
 import { cliActor } from "../src/domain/audit.ts";
 import { createSecretBox } from "../src/domain/encryption.ts";
 import { configureWhatsApp } from "../src/domain/whatsapp/config.ts";
 import { createWhatsAppTemplate } from "../src/domain/whatsapp/templates.ts";
 import type { Config } from "../src/env.ts";
-import { createTestClient, type TestClient } from "./harness.ts";
+import {
+  api,
+  createTestClient,
+  startTestPlatform,
+  type TestClient,
+  type TestPlatform,
+} from "./harness.ts";
+import {
+  broadcastIdOf,
+  type MessageRow,
+  waitForInboxDrained,
+  waitForStatuses,
+} from "./message-helpers.ts";
 
 export interface WhatsAppClient extends TestClient {
   phoneNumberId: string;
@@ -133,4 +147,116 @@ export function metaStatus(
     recipient_id: recipient.replace(/^\+/, ""),
     ...extra,
   };
+}
+
+export const platformVerifyToken = "platform-verify-token";
+
+/** A platform that takes Meta's callbacks, with two clients on numbers of their own. */
+export async function startMetaCallbackPlatform(): Promise<{
+  platform: TestPlatform;
+  client: WhatsAppClient;
+  other: WhatsAppClient;
+}> {
+  const platform = await startTestPlatform({
+    WHATSAPP_VERIFY_TOKEN: platformVerifyToken,
+    WEBHOOK_ALLOW_HTTP: "true",
+    WEBHOOK_ALLOW_LOOPBACK: "true",
+  });
+  const client = await createWhatsAppClient(platform.db, platform.config);
+  const other = await createWhatsAppClient(platform.db, platform.config);
+  return { platform, client, other };
+}
+
+/** Messages of `client` that Meta accepted and reports nothing about, in recipient order. */
+export async function quietWhatsApp(
+  platform: TestPlatform,
+  client: WhatsAppClient,
+  recipients: string[],
+): Promise<MessageRow[]> {
+  const response = await api(platform.url, "POST", "/whatsapp", {
+    key: client.key,
+    body: whatsappBody({ recipients }),
+  });
+  return await waitForStatuses(
+    platform.db,
+    response.body.data.broadcastUuid,
+    Object.fromEntries(recipients.map((recipient) => [`+${recipient}`, "sent"])),
+  );
+}
+
+/** The recipients of the messages the callback tests report on by hand. */
+export const quietRecipients = [
+  "60123458887",
+  "60133458887",
+  "60143458887",
+  "60163458887",
+  "60173458887",
+];
+
+/**
+ * The calls the callback tests make, against a file's platform and client. `current` is
+ * read on every call, because a file sets both in its `beforeAll`.
+ */
+export function metaCallbackCalls(
+  current: () => { platform: TestPlatform; client: WhatsAppClient },
+) {
+  function post(body: string, headers: Record<string, string>) {
+    return api(current().platform.url, "POST", "/callbacks/meta", {
+      raw: body,
+      headers: { "content-type": "application/json", ...headers },
+    });
+  }
+  return {
+    post,
+    postSigned(body: string, secret = current().client.appSecret) {
+      return post(body, { "x-hub-signature-256": signMeta(secret, body) });
+    },
+    async storedCallbacks(): Promise<number> {
+      const rows = (await current().platform.db.execute(
+        sql`SELECT count(*) AS count FROM inbound_callbacks WHERE provider = 'meta'`,
+      )) as unknown as { count: string }[];
+      return Number(rows[0]?.count);
+    },
+    drained: () => waitForInboxDrained(current().platform.db),
+    broadcastOf: (messageId: string) => broadcastIdOf(current().platform.db, messageId),
+  };
+}
+
+/** The template part of what the simulator received for one recipient. */
+export interface SentCall {
+  phoneNumberId: string;
+  template?: { components?: { parameters: { text?: string }[] }[] };
+  [field: string]: unknown;
+}
+
+/**
+ * The calls the send tests make, against a file's platform. `current` is read on every
+ * call, because a file starts its platform in its `beforeAll`.
+ */
+export function whatsappSendCalls(current: () => TestPlatform) {
+  function send(sender: TestClient, body: Record<string, unknown>) {
+    return api(current().url, "POST", "/whatsapp", { key: sender.key, body });
+  }
+
+  function sentTemplate(recipient: string): SentCall | undefined {
+    const call = current().runtime.simulators?.graph.calls.findLast(
+      (entry) => entry.payload.to === recipient,
+    );
+    return call && { phoneNumberId: call.phoneNumberId, ...call.payload };
+  }
+
+  async function sendAndWait(sender: TestClient, body: Record<string, unknown>) {
+    const response = await send(sender, body);
+    expect(response.status).toBe(202);
+    const rows = body.recipientVariables as { phone: string }[] | undefined;
+    const recipients = (body.recipients ?? rows?.map((row) => row.phone)) as string[];
+    await waitForStatuses(
+      current().db,
+      response.body.data.broadcastUuid,
+      Object.fromEntries(recipients.map((r) => [`+${r.replace(/^\+/, "")}`, "delivered"])),
+    );
+    return response;
+  }
+
+  return { send, sentTemplate, sendAndWait };
 }

@@ -1,12 +1,14 @@
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliActor } from "../src/domain/audit.ts";
-import { setEmailSender } from "../src/domain/email/senders.ts";
-import { addManualSuppression } from "../src/domain/email/suppressions.ts";
 import { verifyLedger } from "../src/domain/ledger-verify.ts";
-import { createApprovedEmailTemplate } from "./email-helpers.ts";
-import { createTestClient, startTestPlatform, type TestPlatform, waitFor } from "./harness.ts";
-import { type ConsoleCaller, outcomeOf, signedInAs } from "./trpc-helpers.ts";
+import type { TestPlatform } from "./harness.ts";
+import {
+  auditActionsOn,
+  type ConsoleCaller,
+  outcomeOf,
+  signedInAs,
+  startComposePlatform,
+  waitUntilDelivered,
+} from "./trpc-helpers.ts";
 import { createWhatsAppClient, type WhatsAppClient } from "./whatsapp-helpers.ts";
 
 let platform: TestPlatform;
@@ -15,41 +17,13 @@ let operator: ConsoleCaller;
 let otherOperator: ConsoleCaller;
 
 beforeAll(async () => {
-  platform = await startTestPlatform();
-  client = await createWhatsAppClient(platform.db, platform.config, { credit: 10_000 });
-  await createApprovedEmailTemplate(platform.db, client.clientId);
-  await setEmailSender(platform.db, cliActor, {
-    clientId: client.clientId,
-    fromAddress: "news@kedai.example.com",
-    displayName: "Kedai News",
-  });
-  await addManualSuppression(platform.db, cliActor, client.clientId, "gone@example.com");
-  operator = (await signedInAs(platform.runtime.platform, "operator", client.clientId)).caller;
-  const other = await createTestClient(platform.db, { credit: 10_000 });
-  otherOperator = (await signedInAs(platform.runtime.platform, "operator", other.clientId)).caller;
+  ({ platform, client, operator, otherOperator } = await startComposePlatform());
 });
 afterAll(async () => {
   await platform?.close();
 });
 
-async function auditActions(targetId: string): Promise<string[]> {
-  const rows = (await platform.db.execute(
-    sql`SELECT action FROM audit_log WHERE target_id = ${targetId} ORDER BY id`,
-  )) as unknown as { action: string }[];
-  return rows.map((row) => row.action);
-}
-
-/** Waits until every message of the broadcast is delivered, as the console's detail shows. */
-async function waitUntilDelivered(caller: ConsoleCaller, broadcastUuid: string) {
-  return await waitFor(
-    async () => {
-      const detail = await caller.broadcasts.detail({ broadcastUuid });
-      return detail.counts.delivered === detail.recipients ? detail : null;
-    },
-    30_000,
-    "every message delivered",
-  );
-}
+const auditActions = (targetId: string) => auditActionsOn(platform.db, targetId);
 
 describe("WhatsApp from the console", () => {
   it("lists approved templates with the parameters their components ask for", async () => {
@@ -234,100 +208,5 @@ describe("WhatsApp from the console", () => {
       code: "PRECONDITION_FAILED",
       message: "Insufficient credit. Required: RM0.20, available: RM0.10",
     });
-  });
-});
-
-describe("email from the console", () => {
-  it("lists approved email templates with their subject", async () => {
-    const templates = await operator.compose.emailTemplates({});
-
-    expect(templates).toEqual([
-      {
-        name: "welcome",
-        subject: "Hello {name}",
-        text: "Hello {name}, your code is {code}.",
-        hasHtml: true,
-      },
-    ]);
-  });
-
-  it("previews each recipient's subject and text, and reports suppressed addresses", async () => {
-    const preview = await operator.compose.previewEmail({
-      templateName: "welcome",
-      subject: "Hi {name}, your code",
-      recipients: [
-        { email: "aina@example.com", name: "Aina", code: "A1" },
-        { email: "GONE@example.com", name: "Gone", code: "G1" },
-        { email: "not-an-address", name: "X" },
-        { email: "ben@example.com", name: "Ben", code: "B2" },
-      ],
-    });
-
-    expect(preview).toMatchObject({
-      from: "Kedai News <news@kedai.example.com>",
-      ratePerMessage: 1,
-      cost: 2,
-      sendable: 2,
-      suppressed: [{ row: 1, value: "gone@example.com" }],
-      previews: [
-        {
-          recipient: "aina@example.com",
-          subject: "Hi Aina, your code",
-          text: "Hello Aina, your code is A1.",
-        },
-        {
-          recipient: "ben@example.com",
-          subject: "Hi Ben, your code",
-          text: "Hello Ben, your code is B2.",
-        },
-      ],
-      recipients: { summary: { total: 4, valid: 3, invalid: 1 } },
-    });
-  });
-
-  it("sends, skips suppressed recipients without charge, and the rest are delivered", async () => {
-    const accepted = await operator.compose.sendEmail({
-      body: {
-        campaignName: "Welcome codes",
-        type: "quick broadcast",
-        templateName: "welcome",
-        subject: "Hello {name}",
-        recipientVariables: [
-          { email: "aina@example.com", name: "Aina", code: "A1" },
-          { email: "gone@example.com", name: "Gone", code: "G1" },
-        ],
-      },
-    });
-    const done = await waitUntilDelivered(operator, accepted.broadcastUuid);
-
-    expect(accepted).toMatchObject({
-      queued: 1,
-      reserved: 1,
-      suppressed: 1,
-      suppressedRecipients: ["gone@example.com"],
-    });
-    expect(done).toMatchObject({ channel: "email", recipients: 1, status: "completed" });
-    expect(await auditActions(accepted.broadcastUuid)).toEqual(["broadcast.create"]);
-  });
-
-  it("refuses an unknown template as NOT_FOUND and a past schedule as BAD_REQUEST", async () => {
-    const unknown = await outcomeOf(() =>
-      otherOperator.compose.previewEmail({ templateName: "welcome", subject: "x", recipients: [] }),
-    );
-    const past = await outcomeOf(() =>
-      operator.compose.sendEmail({
-        body: {
-          campaignName: "Late",
-          type: "schedule broadcast",
-          scheduledAt: "2020-01-01T00:00:00Z",
-          templateName: "welcome",
-          subject: "Hello",
-          recipients: ["aina@example.com"],
-        },
-      }),
-    );
-
-    expect(unknown).toBe("NOT_FOUND");
-    expect(past).toBe("BAD_REQUEST");
   });
 });
