@@ -45,7 +45,8 @@ export function retrySchedule(platform: Platform): number[] {
 async function claimDue(tx: Database): Promise<ClaimedDelivery[]> {
   // Right after a burst is queued the planner's statistics still describe a nearly empty
   // outbox, so it would fetch and sort every pending row on each claim. The due index
-  // already yields rows in order, and walking it stops after the first batch.
+  // already yields rows in order, and walking it stops after the first batch. The setting
+  // lasts for this transaction, whose other statements all go by primary key.
   await tx.execute(sql`SET LOCAL enable_bitmapscan = off`);
   const claimed = await queryRows<ClaimedDelivery>(
     tx,
@@ -62,7 +63,6 @@ async function claimDue(tx: Database): Promise<ClaimedDelivery[]> {
     FROM due d LEFT JOIN webhook_endpoints e ON e.client_id = d.client_id AND e.id = d.endpoint_id
     ORDER BY d.next_attempt_at`,
   );
-  await tx.execute(sql`SET LOCAL enable_bitmapscan = on`);
   return claimed;
 }
 
